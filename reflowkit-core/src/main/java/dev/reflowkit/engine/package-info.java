@@ -1,0 +1,2 @@
+/** Engine start-up: offline, no telemetry, one place. */
+package dev.reflowkit.engine;
