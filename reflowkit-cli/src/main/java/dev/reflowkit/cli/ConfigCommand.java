@@ -1,0 +1,32 @@
+package dev.reflowkit.cli;
+
+import dev.reflowkit.config.ConfigDocs;
+import dev.reflowkit.config.ReflowConfig;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+/** {@code reflow config}: prints the resolved configuration, or the documentation of every option. */
+@Command(name = "config", mixinStandardHelpOptions = true,
+        description = "Print the resolved configuration (defaults, --config file, --set overrides) as YAML.")
+final class ConfigCommand implements Callable<Integer> {
+
+    @Mixin
+    ConfigOptions config = new ConfigOptions();
+
+    @Option(names = "--docs", description = "Print every option with its type, default and range (markdown).")
+    boolean docs;
+
+    /** {@inheritDoc} */
+    @Override
+    public Integer call() {
+        if (docs) {
+            System.out.print(ConfigDocs.markdown(ReflowConfig.schema()));
+        } else {
+            System.out.print(config.resolve(List.of()).toYaml());
+        }
+        return 0;
+    }
+}

@@ -1,0 +1,40 @@
+package dev.reflowkit.cli;
+
+import dev.reflowkit.config.ConfigException;
+import dev.reflowkit.io.DataFormatException;
+import dev.reflowkit.sampling.SamplerDivergedException;
+import dev.reflowkit.train.CheckpointException;
+import dev.reflowkit.train.NonFiniteLossException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import picocli.CommandLine;
+
+/**
+ * Turns failures into one clear line on standard error and an exit code: 2 for bad input
+ * (config, data, checkpoint, arguments), 1 for a run that failed (divergence, I/O). Set
+ * {@code REFLOW_DEBUG=1} for the stack trace.
+ */
+final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
+
+    /** {@inheritDoc} */
+    @Override
+    public int handleExecutionException(Exception ex, CommandLine cmd, CommandLine.ParseResult parsed) {
+        if ("1".equals(System.getenv("REFLOW_DEBUG"))) {
+            ex.printStackTrace();
+        }
+        Throwable e = ex;
+        if (e instanceof UncheckedIOException u) {
+            e = u.getCause();
+        }
+        String what = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        boolean input = e instanceof ConfigException || e instanceof DataFormatException
+                || e instanceof CheckpointException || e instanceof IllegalArgumentException;
+        boolean failed = e instanceof NonFiniteLossException || e instanceof SamplerDivergedException
+                || e instanceof IOException || e instanceof IllegalStateException;
+        if (!input && !failed) {
+            what = e.getClass().getSimpleName() + ": " + what + " (set REFLOW_DEBUG=1 for details)";
+        }
+        cmd.getErr().println("reflow " + cmd.getCommandName() + ": error: " + what);
+        return input ? 2 : 1;
+    }
+}

@@ -1,0 +1,213 @@
+package dev.reflowkit.model;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.core.Linear;
+import ai.djl.nn.norm.Dropout;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.PairList;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A multilayer-perceptron velocity network for low-dimensional data (2-D point sets and the
+ * like): {@code v(x, t) = W_L a(... a(W_1 [x, emb(t)] + b_1) ...) + b_L}.
+ *
+ * <p>Inputs are {@code NDList(x, t)} with {@code x} of shape {@code (N, d)} and {@code t} of shape
+ * {@code (N)}; the output has the shape of {@code x}. The time enters through a
+ * {@link SinusoidalTimeEmbedding} concatenated to {@code x}; dropout (if any) follows every hidden
+ * activation. All operations use tensor operands only (gradient-safe).
+ */
+public final class MlpVelocityNet extends AbstractBlock {
+
+    private static final byte VERSION = 1;
+
+    private final int dim;
+    private final int hidden;
+    private final int depth;
+    private final ActivationKind activation;
+    private final float dropout;
+    private final SinusoidalTimeEmbedding timeEmbedding;
+    private final List<Linear> layers = new ArrayList<>();
+
+    private MlpVelocityNet(Builder b) {
+        super(VERSION);
+        this.dim = b.dim;
+        this.hidden = b.hidden;
+        this.depth = b.depth;
+        this.activation = b.activation;
+        this.dropout = b.dropout;
+        this.timeEmbedding = new SinusoidalTimeEmbedding(b.timeDim, b.timeScale);
+        for (int i = 0; i < depth; i++) {
+            layers.add(addChildBlock("hidden" + i, Linear.builder().setUnits(hidden).build()));
+        }
+        layers.add(addChildBlock("out", Linear.builder().setUnits(dim).build()));
+    }
+
+    /**
+     * A new builder.
+     *
+     * @return the builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * The data dimension.
+     *
+     * @return d
+     */
+    public int dim() {
+        return dim;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    protected NDList forwardInternal(
+            ParameterStore parameterStore,
+            NDList inputs,
+            boolean training,
+            PairList<String, Object> params) {
+        NDArray x = inputs.get(0);
+        NDArray t = inputs.get(1);
+        NDArray h = NDArrays.concat(new NDList(x, timeEmbedding.embed(t)), 1);
+        for (int i = 0; i < depth; i++) {
+            h = layers.get(i).forward(parameterStore, new NDList(h), training).singletonOrThrow();
+            h = activation.apply(h);
+            if (dropout > 0f) {
+                h = Dropout.dropout(h, dropout, training).singletonOrThrow();
+            }
+        }
+        return layers.get(depth).forward(parameterStore, new NDList(h), training);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public Shape[] getOutputShapes(Shape[] inputShapes) {
+        return new Shape[] {inputShapes[0]};
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
+        long n = inputShapes[0].get(0);
+        long in = dim + timeEmbedding.dim();
+        for (int i = 0; i < depth; i++) {
+            layers.get(i).initialize(manager, dataType, new Shape(n, in));
+            in = hidden;
+        }
+        layers.get(depth).initialize(manager, dataType, new Shape(n, in));
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public String toString() {
+        return "MlpVelocityNet(d=" + dim + ", hidden=" + hidden + ", depth=" + depth + ", "
+                + activation.configName() + ", time=" + timeEmbedding.dim() + ", dropout=" + dropout + ")";
+    }
+
+    /** The builder of {@link MlpVelocityNet}: {@code setDim} is required. */
+    public static final class Builder {
+        private int dim = -1;
+        private int hidden = 256;
+        private int depth = 3;
+        private ActivationKind activation = ActivationKind.SILU;
+        private float dropout;
+        private int timeDim = 64;
+        private float timeScale = 1000f;
+
+        private Builder() {}
+
+        /**
+         * Sets the data dimension d (input and output width).
+         *
+         * @param dim d, positive
+         * @return this builder
+         */
+        public Builder setDim(int dim) {
+            this.dim = dim;
+            return this;
+        }
+
+        /**
+         * Sets the hidden width (default 256).
+         *
+         * @param hidden the width
+         * @return this builder
+         */
+        public Builder optHidden(int hidden) {
+            this.hidden = hidden;
+            return this;
+        }
+
+        /**
+         * Sets the number of hidden layers (default 3).
+         *
+         * @param depth at least 1
+         * @return this builder
+         */
+        public Builder optDepth(int depth) {
+            this.depth = depth;
+            return this;
+        }
+
+        /**
+         * Sets the activation (default SiLU).
+         *
+         * @param activation the activation
+         * @return this builder
+         */
+        public Builder optActivation(ActivationKind activation) {
+            this.activation = activation;
+            return this;
+        }
+
+        /**
+         * Sets the dropout rate after every hidden activation (default 0).
+         *
+         * @param dropout in [0, 1)
+         * @return this builder
+         */
+        public Builder optDropout(float dropout) {
+            this.dropout = dropout;
+            return this;
+        }
+
+        /**
+         * Sets the time-embedding width (default 64) and time scale (default 1000).
+         *
+         * @param timeDim even width
+         * @param timeScale factor applied to t
+         * @return this builder
+         */
+        public Builder optTimeEmbedding(int timeDim, float timeScale) {
+            this.timeDim = timeDim;
+            this.timeScale = timeScale;
+            return this;
+        }
+
+        /**
+         * Builds the network (parameters are created at {@code initialize}).
+         *
+         * @return the network
+         */
+        public MlpVelocityNet build() {
+            if (dim <= 0) {
+                throw new IllegalArgumentException("MLP data dimension must be set and > 0, got " + dim);
+            }
+            if (hidden <= 0 || depth <= 0) {
+                throw new IllegalArgumentException("MLP hidden width and depth must be > 0");
+            }
+            if (!(dropout >= 0f && dropout < 1f)) {
+                throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
+            }
+            return new MlpVelocityNet(this);
+        }
+    }
+}

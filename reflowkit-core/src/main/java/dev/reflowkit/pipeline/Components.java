@@ -1,0 +1,196 @@
+package dev.reflowkit.pipeline;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import dev.reflowkit.config.Config;
+import dev.reflowkit.engine.Engines;
+import dev.reflowkit.loss.GeneralizedLoss;
+import dev.reflowkit.loss.LossWeights;
+import dev.reflowkit.loss.Losses;
+import dev.reflowkit.model.ActivationKind;
+import dev.reflowkit.model.MlpVelocityNet;
+import dev.reflowkit.solver.SamplerPlan;
+import dev.reflowkit.solver.Samplers;
+import dev.reflowkit.solver.grid.TimeGrid;
+import dev.reflowkit.solver.grid.TimeGrids;
+import dev.reflowkit.time.TimeDistribution;
+import dev.reflowkit.time.TimeDistributions;
+import dev.reflowkit.train.AdamOptimizer;
+import dev.reflowkit.train.LrSchedule;
+import dev.reflowkit.train.StepRandom;
+import dev.reflowkit.train.TrainSettings;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Builds the parts of a run from a resolved {@link Config}: the model, the time distribution,
+ * the loss, the optimization settings and sampler plans. The one place that maps config keys to
+ * objects.
+ */
+public final class Components {
+
+    private Components() {}
+
+    /**
+     * Builds and initializes the velocity network (seeded from the run seed).
+     *
+     * @param config the configuration ({@code model.*})
+     * @param sampleShape the shape of one sample
+     * @param manager the manager that will own the parameters
+     * @return the initialized block
+     */
+    public static Block model(Config config, long[] sampleShape, NDManager manager) {
+        if (sampleShape.length != 1) {
+            throw new IllegalArgumentException("model.type mlp needs flat samples, got shape "
+                    + new Shape(sampleShape));
+        }
+        MlpVelocityNet net = MlpVelocityNet.builder()
+                .setDim((int) sampleShape[0])
+                .optHidden(config.getInt("model.hidden"))
+                .optDepth(config.getInt("model.depth"))
+                .optActivation(ActivationKind.byName(config.getString("model.activation")))
+                .optDropout((float) config.getDouble("model.dropout"))
+                .optTimeEmbedding(config.getInt("model.time_dim"), (float) config.getDouble("model.time_scale"))
+                .build();
+        Engines.engine().setRandomSeed((int) StepRandom.derive(config.getLong("seed"), 0, Streams.MODEL_INIT));
+        net.initialize(manager, DataType.FLOAT32, new Shape(1, sampleShape[0]), new Shape(1));
+        return net;
+    }
+
+    /**
+     * The training-time distribution with endpoint clipping.
+     *
+     * @param config the configuration ({@code path.*})
+     * @return the distribution
+     */
+    public static TimeDistribution timeDistribution(Config config) {
+        Map<String, Double> p = new LinkedHashMap<>();
+        switch (config.getString("path.time")) {
+            case "exponential" -> p.put("base", config.getDouble("path.time_base"));
+            case "u-shaped" -> p.put("a", config.getDouble("path.time_a"));
+            case "logit-normal" -> {
+                p.put("mean", config.getDouble("path.logit_mean"));
+                p.put("std", config.getDouble("path.logit_std"));
+            }
+            default -> { }
+        }
+        return TimeDistributions.byName(config.getString("path.time"), p).clipped(config.getDouble("path.eps"));
+    }
+
+    /**
+     * The generalized loss.
+     *
+     * @param config the configuration ({@code loss.*})
+     * @return the loss
+     */
+    public static GeneralizedLoss loss(Config config) {
+        Map<String, Double> lp = new LinkedHashMap<>();
+        switch (config.getString("loss.type")) {
+            case "pseudo-huber" -> {
+                if (config.getDouble("loss.huber_c") > 0) {
+                    lp.put("c", config.getDouble("loss.huber_c"));
+                }
+            }
+            case "hpf" -> {
+                lp.put("lambda", config.getDouble("loss.hpf_lambda"));
+                lp.put("cutoff", config.getDouble("loss.hpf_cutoff"));
+            }
+            default -> { }
+        }
+        Map<String, Double> wp = new LinkedHashMap<>();
+        switch (config.getString("loss.weight")) {
+            case "time-power" -> {
+                wp.put("power", config.getDouble("loss.weight_power"));
+                wp.put("eps", config.getDouble("loss.weight_eps"));
+            }
+            case "per-sample" -> wp.put("eps", config.getDouble("loss.weight_eps"));
+            case "time-bin-ema" -> {
+                wp.put("bins", (double) config.getInt("loss.ema_bins"));
+                wp.put("decay", config.getDouble("loss.ema_decay"));
+                wp.put("eps", config.getDouble("loss.weight_eps"));
+            }
+            default -> { }
+        }
+        return GeneralizedLoss.builder()
+                .setLoss(Losses.byName(config.getString("loss.type"), lp))
+                .optWeight(LossWeights.byName(config.getString("loss.weight"), wp))
+                .build();
+    }
+
+    /**
+     * The optimization settings.
+     *
+     * @param config the configuration ({@code train.*}, {@code seed})
+     * @return the settings
+     */
+    public static TrainSettings trainSettings(Config config) {
+        long steps = config.getLong("train.steps");
+        return new TrainSettings(
+                steps,
+                config.getInt("train.batch_size"),
+                config.getLong("seed"),
+                new AdamOptimizer.Settings(config.getDouble("train.beta1"), config.getDouble("train.beta2"),
+                        config.getDouble("train.adam_eps"), config.getDouble("train.weight_decay"),
+                        config.getString("train.optimizer").equals("adamw")),
+                new LrSchedule(config.getDouble("train.lr"), config.getLong("train.warmup_steps"),
+                        config.getString("train.lr_decay").equals("cosine"), steps),
+                config.getDouble("train.grad_clip"),
+                config.getDouble("train.ema_halflife"),
+                config.getDouble("train.ema_rampup"),
+                config.getLong("train.checkpoint_every"),
+                config.getLong("train.log_every"),
+                config.getInt("train.keep_checkpoints"));
+    }
+
+    /**
+     * The time grid named by a config value, with its parameters from {@code sample.*}.
+     *
+     * @param config the configuration
+     * @param name the grid name (uniform, edm, sigmoid, custom)
+     * @return the grid
+     */
+    public static TimeGrid grid(Config config, String name) {
+        Map<String, Object> p = new LinkedHashMap<>();
+        switch (name) {
+            case "edm" -> {
+                p.put("rho", config.getDouble("sample.edm_rho"));
+                p.put("sigma_min", config.getDouble("sample.edm_sigma_min"));
+                p.put("sigma_max", config.getDouble("sample.edm_sigma_max"));
+            }
+            case "sigmoid" -> p.put("kappa", config.getDouble("sample.sigmoid_kappa"));
+            case "custom" -> p.put("times", config.getDoubleList("sample.custom_grid"));
+            default -> { }
+        }
+        return TimeGrids.byName(name, p);
+    }
+
+    /**
+     * A generation plan (1 -> 0) for a solver, grid and NFE.
+     *
+     * @param config the configuration (grid parameters, adaptive tolerances)
+     * @param solver the solver name
+     * @param gridName the grid name
+     * @param nfe the NFE budget (ignored by dopri5)
+     * @return the plan
+     */
+    public static SamplerPlan plan(Config config, String solver, String gridName, int nfe) {
+        if (solver.equals("dopri5")) {
+            return Samplers.adaptivePlan(config.getDouble("sample.atol"), config.getDouble("sample.rtol"),
+                    config.getInt("sample.max_nfe"), 1.0, 0.0);
+        }
+        return Samplers.plan(solver, grid(config, gridName), nfe, 1.0, 0.0);
+    }
+
+    /**
+     * The NFE list of an evaluation.
+     *
+     * @param config the configuration
+     * @return {@code eval.nfe}
+     */
+    public static List<Integer> evalNfes(Config config) {
+        return config.getIntList("eval.nfe");
+    }
+}

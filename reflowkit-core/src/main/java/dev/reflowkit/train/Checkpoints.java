@@ -1,0 +1,217 @@
+package dev.reflowkit.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.reflowkit.io.AtomicFiles;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipException;
+import java.util.zip.ZipInputStream;
+import java.util.zip.ZipOutputStream;
+
+/**
+ * Reads and writes checkpoint files: a zip holding {@code meta.json} and one DJL-encoded
+ * {@code NDList} per array group, each listed with its SHA-256 in the metadata.
+ *
+ * <p>Writes are atomic (temp file, fsync, rename), so a file is either complete or absent; reads
+ * verify the zip CRCs and the SHA-256 of every entry and fail with one line naming the file.
+ */
+public final class Checkpoints {
+
+    /** The format tag stored in every checkpoint. */
+    public static final String FORMAT = "reflowkit-checkpoint";
+    /** The format version. */
+    public static final int VERSION = 1;
+
+    private static final ObjectMapper JSON =
+            new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final String[] GROUPS = {"parameters", "ema", "adam_first", "adam_second"};
+
+    private Checkpoints() {}
+
+    /**
+     * Writes a checkpoint atomically.
+     *
+     * @param file the target file
+     * @param checkpoint the checkpoint
+     * @throws IOException if writing fails (the target is then unchanged)
+     */
+    public static void write(Path file, Checkpoint checkpoint) throws IOException {
+        Map<String, byte[]> blobs = new LinkedHashMap<>();
+        blobs.put("parameters", checkpoint.parameters().encode());
+        blobs.put("ema", checkpoint.ema().encode());
+        blobs.put("adam_first", checkpoint.adamFirst().encode());
+        blobs.put("adam_second", checkpoint.adamSecond().encode());
+        Map<String, Object> meta = new LinkedHashMap<>();
+        meta.put("format", FORMAT);
+        meta.put("version", VERSION);
+        TrainingState s = checkpoint.state();
+        meta.put("step", s.step());
+        meta.put("samples_seen", s.samplesSeen());
+        meta.put("loss_weight_state", s.lossWeightState());
+        meta.put("log_loss_sum", s.logLossSum());
+        meta.put("log_loss_count", s.logLossCount());
+        meta.put("sample_shape", checkpoint.sampleShape());
+        meta.put("parameter_names", checkpoint.parameterNames());
+        Map<String, String> sums = new LinkedHashMap<>();
+        blobs.forEach((k, v) -> sums.put(k, sha256(v)));
+        meta.put("sha256", sums);
+        meta.put("config", checkpoint.config());
+        byte[] metaBytes = JSON.writeValueAsBytes(meta);
+        AtomicFiles.write(file, out -> {
+            try (ZipOutputStream zip = new ZipOutputStream(out)) {
+                zip.putNextEntry(new ZipEntry("meta.json"));
+                zip.write(metaBytes);
+                zip.closeEntry();
+                for (Map.Entry<String, byte[]> e : blobs.entrySet()) {
+                    zip.putNextEntry(new ZipEntry(e.getKey() + ".ndlist"));
+                    zip.write(e.getValue());
+                    zip.closeEntry();
+                }
+                zip.finish();
+            }
+        });
+    }
+
+    /**
+     * Reads a checkpoint, verifying its integrity.
+     *
+     * @param file the file
+     * @param manager the manager that will own the arrays
+     * @return the checkpoint
+     * @throws CheckpointException if the file is missing, truncated, corrupted or not a checkpoint
+     */
+    public static Checkpoint read(Path file, NDManager manager) {
+        Map<String, byte[]> entries = readEntries(file);
+        byte[] metaBytes = entries.get("meta.json");
+        if (metaBytes == null) {
+            throw new CheckpointException(file, "not a ReflowKit checkpoint (no meta.json)");
+        }
+        Map<String, Object> meta;
+        try {
+            meta = JSON.readValue(metaBytes, new TypeReference<LinkedHashMap<String, Object>>() {});
+        } catch (IOException e) {
+            throw new CheckpointException(file, "unreadable meta.json: " + e.getOriginalMessage());
+        }
+        if (!FORMAT.equals(meta.get("format"))) {
+            throw new CheckpointException(file, "not a ReflowKit checkpoint (format " + meta.get("format") + ")");
+        }
+        if (!(meta.get("version") instanceof Integer v) || v > VERSION) {
+            throw new CheckpointException(file, "unsupported checkpoint version " + meta.get("version"));
+        }
+        @SuppressWarnings("unchecked")
+        Map<String, Object> sums = (Map<String, Object>) meta.get("sha256");
+        List<NDList> lists = new ArrayList<>();
+        for (String g : GROUPS) {
+            byte[] blob = entries.get(g + ".ndlist");
+            if (blob == null) {
+                throw new CheckpointException(file, "missing entry " + g + ".ndlist");
+            }
+            if (sums == null || !sha256(blob).equals(sums.get(g))) {
+                throw new CheckpointException(file, "checksum mismatch in " + g + ".ndlist (corrupted file)");
+            }
+            try {
+                lists.add(NDList.decode(manager, blob));
+            } catch (RuntimeException e) {
+                throw new CheckpointException(file, "undecodable " + g + ".ndlist: " + e.getMessage());
+            }
+        }
+        TrainingState state = new TrainingState(
+                ((Number) meta.get("step")).longValue(),
+                ((Number) meta.get("samples_seen")).longValue(),
+                toDoubles(meta.get("loss_weight_state")),
+                ((Number) meta.get("log_loss_sum")).doubleValue(),
+                ((Number) meta.get("log_loss_count")).longValue());
+        @SuppressWarnings("unchecked")
+        List<String> names = (List<String>) meta.get("parameter_names");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> config = (Map<String, Object>) meta.get("config");
+        double[] shape = toDoubles(meta.get("sample_shape"));
+        long[] sampleShape = new long[shape.length];
+        for (int i = 0; i < shape.length; i++) {
+            sampleShape[i] = (long) shape[i];
+        }
+        return new Checkpoint(state, config, sampleShape, names, lists.get(0), lists.get(1), lists.get(2), lists.get(3));
+    }
+
+    /**
+     * Copies saved arrays into live ones, checking count and shapes.
+     *
+     * @param saved the saved arrays
+     * @param live the arrays to overwrite, same order
+     * @param what a name for error messages
+     */
+    public static void copyInto(NDList saved, List<NDArray> live, String what) {
+        if (saved.size() != live.size()) {
+            throw new IllegalArgumentException(what + ": checkpoint has " + saved.size()
+                    + " arrays, the model has " + live.size());
+        }
+        for (int i = 0; i < live.size(); i++) {
+            NDArray src = saved.get(i);
+            NDArray dst = live.get(i);
+            if (!src.getShape().equals(dst.getShape()) || src.getDataType() != dst.getDataType()) {
+                throw new IllegalArgumentException(what + " #" + i + ": checkpoint has "
+                        + src.getShape() + " " + src.getDataType() + ", the model has "
+                        + dst.getShape() + " " + dst.getDataType());
+            }
+            src.copyTo(dst);
+        }
+    }
+
+    private static Map<String, byte[]> readEntries(Path file) {
+        if (!Files.isRegularFile(file)) {
+            throw new CheckpointException(file, "no such checkpoint file");
+        }
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        try (InputStream in = Files.newInputStream(file); ZipInputStream zip = new ZipInputStream(in)) {
+            ZipEntry e;
+            while ((e = zip.getNextEntry()) != null) {
+                ByteArrayOutputStream buf = new ByteArrayOutputStream();
+                zip.transferTo(buf);
+                entries.put(e.getName(), buf.toByteArray());
+            }
+        } catch (ZipException e) {
+            throw new CheckpointException(file, "corrupted checkpoint (" + e.getMessage() + ")");
+        } catch (IOException e) {
+            throw new CheckpointException(file, "unreadable or truncated checkpoint (" + e.getMessage() + ")");
+        }
+        if (entries.isEmpty()) {
+            throw new CheckpointException(file, "empty or truncated checkpoint");
+        }
+        return entries;
+    }
+
+    private static double[] toDoubles(Object o) {
+        if (!(o instanceof List<?> list)) {
+            return new double[0];
+        }
+        double[] out = new double[list.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = ((Number) list.get(i)).doubleValue();
+        }
+        return out;
+    }
+
+    private static String sha256(byte[] bytes) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}

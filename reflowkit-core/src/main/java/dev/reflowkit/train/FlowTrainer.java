@@ -1,0 +1,345 @@
+package dev.reflowkit.train;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.util.Pair;
+import dev.reflowkit.coupling.Coupling;
+import dev.reflowkit.coupling.PairBatch;
+import dev.reflowkit.engine.Engines;
+import dev.reflowkit.loss.GeneralizedLoss;
+import dev.reflowkit.loss.StatefulWeight;
+import dev.reflowkit.path.LinearPath;
+import dev.reflowkit.path.PathSample;
+import dev.reflowkit.time.TimeDistribution;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.SplittableRandom;
+
+/**
+ * The flow-matching trainer: minimizes the generalized loss
+ * {@code E_t E_(x0,x1) w * ||phi(v(x_t, t) - (x1 - x0))||^2} over batches from a coupling, with
+ * Adam/AdamW, warm-up, global-norm clipping, an EMA of the weights, a NaN/Inf guard, a JSONL log,
+ * a progress bar and periodic checkpoints from which {@code run(true)} resumes exactly.
+ *
+ * <p>Step {@code k} is a pure function of the run seed, {@code k} and the state after step
+ * {@code k - 1}: its batch and times come from {@link StepRandom#forStep}, and the engine is
+ * re-seeded with a derived seed before the forward pass (dropout masks). A resumed run therefore
+ * reproduces an uninterrupted one bit for bit on the same machine and thread count.
+ */
+public final class FlowTrainer {
+
+    /** The final checkpoint's file name inside the run directory. */
+    public static final String FINAL_CHECKPOINT = "model.ckpt";
+    /** The log's file name inside the run directory. */
+    public static final String LOG_FILE = "train_log.jsonl";
+
+    private final Block model;
+    private final NDManager manager;
+    private final Coupling coupling;
+    private final TimeDistribution timeDistribution;
+    private final GeneralizedLoss loss;
+    private final TrainSettings settings;
+    private final Path outputDir;
+    private final Map<String, Object> config;
+    private final ProgressBar progress;
+
+    private FlowTrainer(Builder b) {
+        this.model = b.model;
+        this.manager = b.manager;
+        this.coupling = b.coupling;
+        this.timeDistribution = b.timeDistribution;
+        this.loss = b.loss;
+        this.settings = b.settings;
+        this.outputDir = b.outputDir;
+        this.config = b.config;
+        this.progress = b.progress != null ? b.progress : ProgressBar.onStderr(b.settings.steps());
+    }
+
+    /**
+     * A new builder.
+     *
+     * @return the builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Trains to {@code settings.steps()}.
+     *
+     * @param resume continue from the newest checkpoint in the output directory if there is one
+     * @return the result
+     * @throws IOException if checkpoints or logs cannot be written
+     * @throws NonFiniteLossException if the loss or gradient norm becomes NaN/Inf
+     */
+    public TrainResult run(boolean resume) throws IOException {
+        Engine engine = Engines.engine();
+        List<String> names = new ArrayList<>();
+        List<NDArray> weights = new ArrayList<>();
+        for (Pair<String, Parameter> p : model.getParameters()) {
+            names.add(p.getKey());
+            weights.add(p.getValue().getArray());
+        }
+        AdamOptimizer adam = new AdamOptimizer(settings.optimizer(), weights, manager);
+        EmaWeights ema = new EmaWeights(weights, manager);
+        Optional<StatefulWeight> statefulWeight = loss.statefulWeight();
+        CheckpointDirectory checkpoints = new CheckpointDirectory(outputDir);
+
+        long step = 0;
+        long samplesSeen = 0;
+        double logSum = 0;
+        long logCount = 0;
+        Optional<Path> latest = checkpoints.latest();
+        if (!resume && latest.isPresent()) {
+            throw new IllegalStateException(outputDir + " already holds a training run (" + latest.get()
+                    .getFileName() + "); pass --resume to continue it or choose another output directory");
+        }
+        if (resume && latest.isPresent()) {
+            try (NDManager loadManager = manager.newSubManager()) {
+                Checkpoint c = Checkpoints.read(latest.get(), loadManager);
+                if (!c.parameterNames().equals(names)) {
+                    throw new CheckpointException(latest.get(), "was written by a different model ("
+                            + c.parameterNames().size() + " parameters)");
+                }
+                Checkpoints.copyInto(c.parameters(), weights, "weights");
+                ema.load(c.ema());
+                adam.load(c.adamFirst(), c.adamSecond(), c.state().step());
+                statefulWeight.ifPresent(w -> w.loadState(c.state().lossWeightState()));
+                step = c.state().step();
+                samplesSeen = c.state().samplesSeen();
+                logSum = c.state().logLossSum();
+                logCount = c.state().logLossCount();
+            }
+        }
+        Files.createDirectories(outputDir);
+        ParameterStore parameterStore = new ParameterStore(manager, false);
+        long startStep = step;
+        long startSamples = samplesSeen;
+        long t0 = System.nanoTime();
+        double lastLogged = Double.NaN;
+        try (TrainingLog log = TrainingLog.open(outputDir.resolve(LOG_FILE), step)) {
+            while (step < settings.steps()) {
+                SplittableRandom rng = StepRandom.forStep(settings.seed(), step, StepRandom.STREAM_BATCH);
+                PairBatch batch = coupling.sample(rng, settings.batchSize());
+                float[] times = timeDistribution.sample(rng, batch.batch());
+                engine.setRandomSeed((int) StepRandom.derive(settings.seed(), step, StepRandom.STREAM_DROPOUT));
+                double lr = settings.schedule().at(step);
+                double lossValue;
+                double gradNorm;
+                try (NDManager sub = manager.newSubManager(); NDScope scope = new NDScope()) {
+                    scope.suppressNotUsedWarning();
+                    Shape shape = new Shape(batch.batchShape());
+                    NDArray t = sub.create(times);
+                    PathSample ps = LinearPath.sample(sub.create(batch.x0(), shape), sub.create(batch.x1(), shape), t);
+                    NDArray value;
+                    try (GradientCollector gc = engine.newGradientCollector()) {
+                        gc.zeroGradients();
+                        NDArray v = model.forward(parameterStore, new NDList(ps.xt(), t), true).singletonOrThrow();
+                        value = loss.compute(v, ps.target(), t);
+                        gc.backward(value);
+                    }
+                    lossValue = value.getFloat();
+                    List<NDArray> grads = new ArrayList<>(weights.size());
+                    NDArray sq = null;
+                    for (NDArray w : weights) {
+                        NDArray g = w.getGradient();
+                        grads.add(g);
+                        NDArray s = g.mul(g).sum();
+                        sq = sq == null ? s : sq.add(s);
+                    }
+                    gradNorm = Math.sqrt(sq.getFloat());
+                    if (!Double.isFinite(lossValue) || !Double.isFinite(gradNorm)) {
+                        throw nonFinite(step, lossValue, gradNorm, checkpoints);
+                    }
+                    double clip = settings.gradClip();
+                    double scale = clip > 0 && gradNorm > clip ? clip / (gradNorm + 1e-6) : 1.0;
+                    adam.update(weights, grads, lr, scale);
+                    samplesSeen += batch.batch();
+                    ema.update(weights, EmaWeights.beta(batch.batch(), samplesSeen,
+                            settings.emaHalflifeSamples(), settings.emaRampup()));
+                }
+                step++;
+                logSum += lossValue;
+                logCount++;
+                double elapsed = (System.nanoTime() - t0) / 1e9;
+                double sps = (samplesSeen - startSamples) / Math.max(elapsed, 1e-9);
+                boolean logPoint = step % settings.logEvery() == 0 || step == settings.steps();
+                if (logPoint) {
+                    lastLogged = logSum / logCount;
+                    Map<String, Object> rec = new LinkedHashMap<>();
+                    rec.put("step", step);
+                    rec.put("samples", samplesSeen);
+                    rec.put("loss", lastLogged);
+                    rec.put("lr", lr);
+                    rec.put("grad_norm", gradNorm);
+                    rec.put("samples_per_s", Math.round(sps * 10) / 10.0);
+                    rec.put("elapsed_s", Math.round(elapsed * 100) / 100.0);
+                    log.write(rec);
+                    logSum = 0;
+                    logCount = 0;
+                }
+                progress.update(step, samplesSeen, logPoint ? lastLogged : lossValue, sps, logPoint);
+                if (step % settings.checkpointEvery() == 0 || step == settings.steps()) {
+                    TrainingState state = new TrainingState(step, samplesSeen,
+                            statefulWeight.map(StatefulWeight::state).orElse(new double[0]), logSum, logCount);
+                    Checkpoint c = new Checkpoint(state, config, coupling.sampleShape(), names, new NDList(weights), ema.weights(),
+                            adam.firstMoments(), adam.secondMoments());
+                    Checkpoints.write(checkpoints.fileFor(step), c);
+                    checkpoints.prune(settings.keepCheckpoints());
+                    if (step == settings.steps()) {
+                        Checkpoints.write(outputDir.resolve(FINAL_CHECKPOINT), c);
+                    }
+                }
+            }
+        }
+        Path finalCkpt = outputDir.resolve(FINAL_CHECKPOINT);
+        if (startStep == settings.steps() && !Files.exists(finalCkpt)) {
+            Files.copy(checkpoints.fileFor(step), finalCkpt);
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        return new TrainResult(step, samplesSeen, lastLogged, finalCkpt, seconds,
+                (samplesSeen - startSamples) / Math.max(seconds, 1e-9));
+    }
+
+    private NonFiniteLossException nonFinite(long step, double lossValue, double gradNorm,
+            CheckpointDirectory checkpoints) throws IOException {
+        String what = !Double.isFinite(lossValue) ? "loss " + lossValue : "gradient norm " + gradNorm;
+        String last = checkpoints.latest().map(Path::toString).orElse("none yet");
+        return new NonFiniteLossException("non-finite " + what + " at step " + (step + 1)
+                + "; training stopped, last good checkpoint: " + last
+                + " (try a lower train.lr or a smaller train.grad_clip, then --resume)");
+    }
+
+    /** The builder of {@link FlowTrainer}: every {@code set} is required. */
+    public static final class Builder {
+        private Block model;
+        private NDManager manager;
+        private Coupling coupling;
+        private TimeDistribution timeDistribution;
+        private GeneralizedLoss loss;
+        private TrainSettings settings;
+        private Path outputDir;
+        private Map<String, Object> config = Map.of();
+        private ProgressBar progress;
+
+        private Builder() {}
+
+        /**
+         * Sets the initialized model and the manager owning its parameters.
+         *
+         * @param model the velocity network, input {@code (x, t)}
+         * @param manager its parameters' manager (optimizer state and EMA go there too)
+         * @return this builder
+         */
+        public Builder setModel(Block model, NDManager manager) {
+            this.model = model;
+            this.manager = manager;
+            return this;
+        }
+
+        /**
+         * Sets the coupling that supplies (x0, x1) batches.
+         *
+         * @param coupling the coupling
+         * @return this builder
+         */
+        public Builder setCoupling(Coupling coupling) {
+            this.coupling = coupling;
+            return this;
+        }
+
+        /**
+         * Sets the training-time distribution.
+         *
+         * @param timeDistribution the distribution (already clipped if desired)
+         * @return this builder
+         */
+        public Builder setTimeDistribution(TimeDistribution timeDistribution) {
+            this.timeDistribution = timeDistribution;
+            return this;
+        }
+
+        /**
+         * Sets the loss.
+         *
+         * @param loss the generalized loss
+         * @return this builder
+         */
+        public Builder setLoss(GeneralizedLoss loss) {
+            this.loss = loss;
+            return this;
+        }
+
+        /**
+         * Sets the optimization settings.
+         *
+         * @param settings the settings
+         * @return this builder
+         */
+        public Builder setSettings(TrainSettings settings) {
+            this.settings = settings;
+            return this;
+        }
+
+        /**
+         * Sets the run directory (checkpoints, log).
+         *
+         * @param outputDir the directory
+         * @return this builder
+         */
+        public Builder setOutputDir(Path outputDir) {
+            this.outputDir = outputDir;
+            return this;
+        }
+
+        /**
+         * Sets the resolved configuration stored in every checkpoint (default empty).
+         *
+         * @param config nested map
+         * @return this builder
+         */
+        public Builder optConfig(Map<String, Object> config) {
+            this.config = config;
+            return this;
+        }
+
+        /**
+         * Sets the progress display (default: standard error).
+         *
+         * @param progress the display
+         * @return this builder
+         */
+        public Builder optProgress(ProgressBar progress) {
+            this.progress = progress;
+            return this;
+        }
+
+        /**
+         * Builds the trainer.
+         *
+         * @return the trainer
+         */
+        public FlowTrainer build() {
+            if (model == null || manager == null || coupling == null || timeDistribution == null
+                    || loss == null || settings == null || outputDir == null) {
+                throw new IllegalStateException("FlowTrainer needs model, coupling, time distribution,"
+                        + " loss, settings and output directory");
+            }
+            return new FlowTrainer(this);
+        }
+    }
+}

@@ -1,0 +1,172 @@
+package dev.reflowkit.train;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.reflowkit.coupling.Coupling;
+import dev.reflowkit.coupling.IndependentCoupling;
+import dev.reflowkit.coupling.PairBatch;
+import dev.reflowkit.data.PointSet;
+import dev.reflowkit.engine.Engines;
+import dev.reflowkit.loss.GeneralizedLoss;
+import dev.reflowkit.loss.LossWeights;
+import dev.reflowkit.loss.Losses;
+import dev.reflowkit.model.MlpVelocityNet;
+import dev.reflowkit.time.TimeDistributions;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class FlowTrainerTest {
+
+    @TempDir
+    Path dir;
+
+    private static PointSet twoClusters() {
+        SplittableRandom r = new SplittableRandom(5);
+        float[] d = new float[2 * 2000];
+        for (int i = 0; i < 2000; i++) {
+            float c = i % 2 == 0 ? 2f : -2f;
+            d[2 * i] = c + 0.2f * (float) r.nextGaussian();
+            d[2 * i + 1] = 0.2f * (float) r.nextGaussian();
+        }
+        return new PointSet(2000, 2, d);
+    }
+
+    private static TrainSettings settings(long steps, long checkpointEvery) {
+        return new TrainSettings(steps, 64, 11, new AdamOptimizer.Settings(0.9, 0.999, 1e-8, 0, false),
+                new LrSchedule(3e-3, 5, false, steps), 1.0, 2000, 0.05, checkpointEvery, 5, 10);
+    }
+
+    private static ProgressBar quiet() {
+        return new ProgressBar(new PrintStream(new ByteArrayOutputStream()), 1, false);
+    }
+
+    /** Trains with dropout and a stateful loss weight so every source of state is exercised. */
+    private TrainResult train(Path out, Coupling coupling, TrainSettings s, boolean resume) throws IOException {
+        try (NDManager m = Engines.newManager()) {
+            Engines.engine().setRandomSeed(3);
+            MlpVelocityNet net = MlpVelocityNet.builder().setDim(2).optHidden(32).optDepth(2).optDropout(0.1f)
+                    .optTimeEmbedding(16, 1000f).build();
+            net.initialize(m, DataType.FLOAT32, new Shape(1, 2), new Shape(1));
+            GeneralizedLoss loss = GeneralizedLoss.builder()
+                    .setLoss(Losses.byName("mse", Map.of()))
+                    .optWeight(LossWeights.byName("time-bin-ema", Map.of("bins", 4.0, "decay", 0.9, "eps", 1e-3)))
+                    .build();
+            return FlowTrainer.builder()
+                    .setModel(net, m)
+                    .setCoupling(coupling)
+                    .setTimeDistribution(TimeDistributions.byName("exponential", Map.of("base", 10.0)).clipped(1e-5))
+                    .setLoss(loss)
+                    .setSettings(s)
+                    .setOutputDir(out)
+                    .optProgress(quiet())
+                    .build()
+                    .run(resume);
+        }
+    }
+
+    private static double[] losses(Path run) throws IOException {
+        return TrainingLog.read(run.resolve(FlowTrainer.LOG_FILE)).stream()
+                .mapToDouble(n -> n.get("loss").asDouble()).toArray();
+    }
+
+    @Test
+    void resumedRunEqualsUninterruptedRun() throws IOException {
+        IndependentCoupling coupling = new IndependentCoupling(twoClusters());
+        Path full = dir.resolve("full");
+        train(full, coupling, settings(40, 10), false);
+
+        Path split = dir.resolve("split");
+        train(split, coupling, settings(25, 10), false); // stops at 25; newest checkpoint is 25 (final)
+        // Simulate a kill after step 20: drop the final artifacts, keep checkpoint 20 and a longer log.
+        Files.delete(split.resolve(FlowTrainer.FINAL_CHECKPOINT));
+        Files.delete(new CheckpointDirectory(split).fileFor(25));
+        train(split, coupling, settings(40, 10), true);
+
+        assertArrayEquals(losses(full), losses(split), "loss curves must match exactly");
+        assertEquals(8, losses(full).length);
+        try (NDManager m = Engines.newManager()) {
+            Checkpoint a = Checkpoints.read(full.resolve(FlowTrainer.FINAL_CHECKPOINT), m);
+            Checkpoint b = Checkpoints.read(split.resolve(FlowTrainer.FINAL_CHECKPOINT), m);
+            for (int i = 0; i < a.parameters().size(); i++) {
+                assertArrayEquals(a.parameters().get(i).toFloatArray(), b.parameters().get(i).toFloatArray());
+                assertArrayEquals(a.ema().get(i).toFloatArray(), b.ema().get(i).toFloatArray());
+            }
+            assertArrayEquals(a.state().lossWeightState(), b.state().lossWeightState());
+        }
+    }
+
+    @Test
+    void lossDecreases() throws IOException {
+        Path out = dir.resolve("run");
+        TrainResult r = train(out, new IndependentCoupling(twoClusters()), settings(150, 150), false);
+        double[] l = losses(out);
+        assertTrue(l[l.length - 1] < 0.8 * l[0], "loss " + l[0] + " -> " + l[l.length - 1]);
+        assertEquals(150, r.steps());
+        assertEquals(150 * 64, r.samplesSeen());
+        assertTrue(Files.exists(r.checkpoint()));
+    }
+
+    @Test
+    void refusesToOverwriteARunWithoutResume() throws IOException {
+        Path out = dir.resolve("run");
+        train(out, new IndependentCoupling(twoClusters()), settings(10, 10), false);
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> train(out, new IndependentCoupling(twoClusters()), settings(10, 10), false));
+        assertTrue(e.getMessage().contains("--resume"), e.getMessage());
+    }
+
+    @Test
+    void nonFiniteLossStopsAndKeepsTheLastGoodCheckpoint() throws IOException {
+        IndependentCoupling good = new IndependentCoupling(twoClusters());
+        Coupling poisoned = new Coupling() {
+            private int calls;
+
+            @Override
+            public PairBatch sample(RandomGenerator rng, int batchSize) {
+                PairBatch b = good.sample(rng, batchSize);
+                if (++calls > 12) {
+                    b.x0()[0] = Float.NaN;
+                }
+                return b;
+            }
+
+            @Override
+            public long[] sampleShape() {
+                return good.sampleShape();
+            }
+        };
+        Path out = dir.resolve("run");
+        NonFiniteLossException e = assertThrows(NonFiniteLossException.class,
+                () -> train(out, poisoned, settings(40, 10), false));
+        assertTrue(e.getMessage().contains("step 13") && e.getMessage().contains("step-0000000010.ckpt"),
+                e.getMessage());
+        try (NDManager m = Engines.newManager()) {
+            Checkpoint c = Checkpoints.read(new CheckpointDirectory(out).fileFor(10), m);
+            assertEquals(10, c.state().step());
+            for (int i = 0; i < c.parameters().size(); i++) {
+                for (float v : c.parameters().get(i).toFloatArray()) {
+                    assertTrue(Float.isFinite(v));
+                }
+            }
+        }
+        assertTrue(new CheckpointDirectory(out).list().size() == 1, "no checkpoint after the divergence");
+        List<JsonNode> log = TrainingLog.read(out.resolve(FlowTrainer.LOG_FILE));
+        assertEquals(2, log.size());
+    }
+}
