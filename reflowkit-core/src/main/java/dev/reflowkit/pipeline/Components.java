@@ -11,6 +11,7 @@ import dev.reflowkit.loss.LossWeights;
 import dev.reflowkit.loss.Losses;
 import dev.reflowkit.model.ActivationKind;
 import dev.reflowkit.model.MlpVelocityNet;
+import dev.reflowkit.solver.DormandPrinceSolver;
 import dev.reflowkit.solver.SamplerPlan;
 import dev.reflowkit.solver.Samplers;
 import dev.reflowkit.solver.grid.TimeGrid;
@@ -153,15 +154,22 @@ public final class Components {
      * @return the grid
      */
     public static TimeGrid grid(Config config, String name) {
-        Map<String, Object> p = new LinkedHashMap<>();
+        Map<String, Double> p = new LinkedHashMap<>();
         switch (name) {
             case "edm" -> {
                 p.put("rho", config.getDouble("sample.edm_rho"));
-                p.put("sigma_min", config.getDouble("sample.edm_sigma_min"));
-                p.put("sigma_max", config.getDouble("sample.edm_sigma_max"));
+                p.put("sigmaMin", config.getDouble("sample.edm_sigma_min"));
+                p.put("sigmaMax", config.getDouble("sample.edm_sigma_max"));
             }
             case "sigmoid" -> p.put("kappa", config.getDouble("sample.sigmoid_kappa"));
-            case "custom" -> p.put("times", config.getDoubleList("sample.custom_grid"));
+            case "custom" -> {
+                List<Double> times = config.getDoubleList("sample.custom_grid");
+                if (times.size() < 2) {
+                    throw new IllegalArgumentException("grid custom needs sample.custom_grid with at least two"
+                            + " times, e.g. --set sample.custom_grid=[1,0.5,0]");
+                }
+                return TimeGrids.custom(times.stream().mapToDouble(Double::doubleValue).toArray());
+            }
             default -> { }
         }
         return TimeGrids.byName(name, p);
@@ -178,8 +186,12 @@ public final class Components {
      */
     public static SamplerPlan plan(Config config, String solver, String gridName, int nfe) {
         if (solver.equals("dopri5")) {
-            return Samplers.adaptivePlan(config.getDouble("sample.atol"), config.getDouble("sample.rtol"),
-                    config.getInt("sample.max_nfe"), 1.0, 0.0);
+            DormandPrinceSolver dopri = DormandPrinceSolver.builder()
+                    .optAtol(config.getDouble("sample.atol"))
+                    .optRtol(config.getDouble("sample.rtol"))
+                    .optMaxNfe(config.getInt("sample.max_nfe"))
+                    .build();
+            return new SamplerPlan(dopri, new double[] {1.0, 0.0}, 0);
         }
         return Samplers.plan(solver, grid(config, gridName), nfe, 1.0, 0.0);
     }
