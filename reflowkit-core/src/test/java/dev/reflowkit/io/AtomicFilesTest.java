@@ -1,0 +1,141 @@
+package dev.reflowkit.io;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertSame;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.List;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AtomicFilesTest {
+
+    @TempDir
+    Path dir;
+
+    private List<String> listing(Path d) throws IOException {
+        try (Stream<Path> s = Files.list(d)) {
+            return s.map(p -> p.getFileName().toString()).sorted().collect(Collectors.toList());
+        }
+    }
+
+    @Test
+    void writesContentAndLeavesNoTempFile() throws IOException {
+        Path target = dir.resolve("a.txt");
+        AtomicFiles.writeString(target, "héllo\n");
+        assertEquals("héllo\n", Files.readString(target, StandardCharsets.UTF_8));
+        assertEquals(List.of("a.txt"), listing(dir));
+    }
+
+    @Test
+    void createsMissingParentDirectories() throws IOException {
+        Path target = dir.resolve("x/y/z/out.bin");
+        AtomicFiles.writeBytes(target, new byte[] {1, 2, 3});
+        assertArrayEquals(new byte[] {1, 2, 3}, Files.readAllBytes(target));
+        assertEquals(List.of("out.bin"), listing(target.getParent()));
+    }
+
+    @Test
+    void replacesAnExistingFile() throws IOException {
+        Path target = dir.resolve("a.txt");
+        Files.writeString(target, "old content that is longer");
+        AtomicFiles.writeString(target, "new");
+        assertEquals("new", Files.readString(target));
+        assertEquals(List.of("a.txt"), listing(dir));
+    }
+
+    @Test
+    void writerMayCloseTheStreamAndWriteLargeContent() throws IOException {
+        Path target = dir.resolve("big.bin");
+        byte[] big = new byte[1_000_003];
+        for (int i = 0; i < big.length; i++) {
+            big[i] = (byte) (i * 31);
+        }
+        AtomicFiles.write(target, out -> {
+            out.write(big, 0, 500_000);
+            for (int i = 500_000; i < big.length; i++) {
+                out.write(big[i]);
+            }
+            out.close();
+        });
+        assertArrayEquals(big, Files.readAllBytes(target));
+        assertEquals(List.of("big.bin"), listing(dir));
+    }
+
+    @Test
+    void failedWriteKeepsOldTargetAndRemovesTempFile() throws IOException {
+        Path target = dir.resolve("keep.txt");
+        Files.writeString(target, "precious");
+        IOException boom = new IOException("disk on fire");
+        IOException thrown = assertThrows(IOException.class, () -> AtomicFiles.write(target, out -> {
+            out.write(new byte[100_000]);
+            throw boom;
+        }));
+        assertSame(boom, thrown);
+        assertEquals("precious", Files.readString(target));
+        assertEquals(List.of("keep.txt"), listing(dir));
+    }
+
+    @Test
+    void runtimeFailureAlsoCleansUpAndCreatesNothing() throws IOException {
+        Path target = dir.resolve("new.txt");
+        assertThrows(UncheckedIOException.class, () -> AtomicFiles.write(target, out -> {
+            out.write(42);
+            throw new UncheckedIOException(new IOException("x"));
+        }));
+        assertEquals(List.of(), listing(dir));
+    }
+
+    @Test
+    void parentThatIsAFileGivesAClearError() throws IOException {
+        Path blocker = dir.resolve("blocker");
+        Files.writeString(blocker, "I am a file");
+        Path target = blocker.resolve("sub/out.txt");
+        IOException e = assertThrows(IOException.class, () -> AtomicFiles.writeString(target, "x"));
+        assertTrue(e.getMessage().contains(target.toString()), e.getMessage());
+        assertTrue(e.getMessage().contains("not a directory"), e.getMessage());
+        assertEquals("I am a file", Files.readString(blocker));
+    }
+
+    @Test
+    void targetThatIsADirectoryGivesAClearError() throws IOException {
+        Path target = dir.resolve("d");
+        Files.createDirectory(target);
+        IOException e = assertThrows(IOException.class, () -> AtomicFiles.writeString(target, "x"));
+        assertTrue(e.getMessage().contains(target.toString()) && e.getMessage().contains("is a directory"),
+                e.getMessage());
+    }
+
+    @Test
+    void unwritableDirectoryGivesAClearError() throws IOException {
+        Path ro = dir.resolve("ro");
+        Files.createDirectory(ro);
+        try {
+            Files.setPosixFilePermissions(ro, PosixFilePermissions.fromString("r-xr-xr-x"));
+        } catch (UnsupportedOperationException e) {
+            Assumptions.abort("no POSIX permissions on this file system");
+        }
+        try {
+            // Root (and some containers) ignore permission bits; nothing to test there.
+            Assumptions.assumeFalse(Files.isWritable(ro), "permission bits are not enforced for this user");
+            Path target = ro.resolve("out.txt");
+            IOException e = assertThrows(IOException.class, () -> AtomicFiles.writeString(target, "x"));
+            assertTrue(e.getMessage().contains(target.toString()), e.getMessage());
+            assertTrue(e.getMessage().contains("not writable"), e.getMessage());
+            assertEquals(List.of(), listing(ro));
+        } finally {
+            Files.setPosixFilePermissions(ro, PosixFilePermissions.fromString("rwxr-xr-x"));
+        }
+    }
+}
