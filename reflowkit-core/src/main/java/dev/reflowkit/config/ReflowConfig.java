@@ -39,8 +39,8 @@ public final class ReflowConfig {
                 file of nested sections (dotted keys such as `train.lr: 0.001` also work), then \
                 command-line overrides `--set key=value` (lists as `[1,2,4]` or `1,2,4`). Every \
                 value is checked against its type and range, and unknown keys are always errors \
-                (with a "did you mean" hint). A run stores its resolved configuration, so \
-                `config.yaml` in a run directory reproduces it. Conventions: t = 0 is data, \
+                (with a "did you mean" hint). The full resolved configuration written as YAML \
+                (`Config.toYaml()`) loads back to the same values. Conventions: t = 0 is data, \
                 t = 1 is noise, and sampling integrates from t = 1 to t = 0. See \
                 `configs/2d-default.yaml` for an example.
 
