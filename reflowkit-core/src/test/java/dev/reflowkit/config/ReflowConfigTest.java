@@ -1,0 +1,116 @@
+package dev.reflowkit.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class ReflowConfigTest {
+
+    /** key, type, default as {@link Option#format} writes it: the brief's table. */
+    private static final String[][] EXPECTED = {
+        {"seed", "long", "0"},
+        {"data.source", "string", "8gaussians"},
+        {"data.train_count", "int", "100000"},
+        {"data.eval_count", "int", "1000"},
+        {"model.type", "choice", "mlp"},
+        {"model.hidden", "int", "256"},
+        {"model.depth", "int", "3"},
+        {"model.activation", "choice", "silu"},
+        {"model.time_dim", "int", "64"},
+        {"model.time_scale", "double", "1000"},
+        {"model.dropout", "double", "0"},
+        {"path.time", "choice", "uniform"},
+        {"path.time_base", "double", "10"},
+        {"path.time_a", "double", "4"},
+        {"path.logit_mean", "double", "0"},
+        {"path.logit_std", "double", "1"},
+        {"path.eps", "double", "1e-5"},
+        {"loss.type", "choice", "mse"},
+        {"loss.huber_c", "double", "-1"},
+        {"loss.hpf_lambda", "double", "1"},
+        {"loss.hpf_cutoff", "double", "0.1"},
+        {"loss.weight", "choice", "constant"},
+        {"loss.weight_power", "double", "0"},
+        {"loss.weight_eps", "double", "0.001"},
+        {"loss.ema_bins", "int", "20"},
+        {"loss.ema_decay", "double", "0.99"},
+        {"train.steps", "int", "20000"},
+        {"train.batch_size", "int", "512"},
+        {"train.optimizer", "choice", "adam"},
+        {"train.lr", "double", "0.001"},
+        {"train.beta1", "double", "0.9"},
+        {"train.beta2", "double", "0.999"},
+        {"train.adam_eps", "double", "1e-8"},
+        {"train.weight_decay", "double", "0"},
+        {"train.warmup_steps", "int", "500"},
+        {"train.lr_decay", "choice", "constant"},
+        {"train.grad_clip", "double", "1"},
+        {"train.ema_halflife", "double", "20000"},
+        {"train.ema_rampup", "double", "0.05"},
+        {"train.checkpoint_every", "int", "2000"},
+        {"train.log_every", "int", "100"},
+        {"train.keep_checkpoints", "int", "3"},
+        {"sample.solver", "choice", "heun"},
+        {"sample.grid", "choice", "uniform"},
+        {"sample.nfe", "int", "9"},
+        {"sample.count", "int", "1000"},
+        {"sample.batch_size", "int", "1000"},
+        {"sample.weights", "choice", "ema"},
+        {"sample.atol", "double", "1e-5"},
+        {"sample.rtol", "double", "1e-5"},
+        {"sample.max_nfe", "int", "10000"},
+        {"sample.edm_rho", "double", "7"},
+        {"sample.edm_sigma_min", "double", "0.002"},
+        {"sample.edm_sigma_max", "double", "80"},
+        {"sample.sigmoid_kappa", "double", "3"},
+        {"sample.custom_grid", "list<double>", "[]"},
+        {"eval.nfe", "list<int>", "[1, 2, 4, 9]"},
+        {"eval.solver", "choice", "heun"},
+        {"eval.grid", "choice", "uniform"},
+        {"eval.count", "int", "1000"},
+        {"eval.repeats", "int", "3"},
+        {"eval.reference", "choice", "dopri5"},
+    };
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void schemaDeclaresExactlyTheSpecifiedOptionsInOrder() {
+        ConfigSchema schema = ReflowConfig.schema();
+        List<String> keys = new ArrayList<>();
+        for (String[] row : EXPECTED) {
+            keys.add(row[0]);
+            Option<Object> o = (Option<Object>) schema.option(row[0]);
+            assertEquals(row[1], o.type().typeName(), row[0]);
+            assertEquals(row[2], o.format(o.defaultValue()), row[0]);
+        }
+        assertEquals(keys, List.copyOf(schema.keys()));
+        assertEquals(List.of("", "data", "model", "path", "loss", "train", "sample", "eval"),
+                schema.sections());
+    }
+
+    @Test
+    void choicesAndKeyRanges() {
+        ConfigSchema s = ReflowConfig.schema();
+        assertEquals(List.of("silu", "gelu", "relu", "tanh"), s.option("model.activation").choices());
+        assertEquals(List.of("uniform", "exponential", "u-shaped", "logit-normal"),
+                s.option("path.time").choices());
+        assertEquals(List.of("mse", "pseudo-huber", "hpf"), s.option("loss.type").choices());
+        assertEquals(List.of("constant", "time-power", "per-sample", "time-bin-ema"),
+                s.option("loss.weight").choices());
+        assertEquals(List.of("euler", "midpoint", "heun", "rk4", "dopri5"),
+                s.option("sample.solver").choices());
+        assertEquals(List.of("uniform", "edm", "sigmoid", "custom"),
+                s.option("sample.grid").choices());
+        assertEquals("in [0, 0.5)", s.option("path.eps").boundsText());
+        assertEquals("in (0, 1)", s.option("loss.ema_decay").boundsText());
+        assertEquals("> 1", s.option("path.time_base").boundsText());
+        Config d = s.defaults();
+        assertEquals(0.3, d.with("model.dropout", 0.3).getDouble("model.dropout"));
+        assertThrows(ConfigException.class, () -> d.with("model.time_dim", 0));
+        assertThrows(ConfigException.class, () -> d.with("seed", -1));
+        assertEquals(0.01, d.with("loss.huber_c", 0.01).getDouble("loss.huber_c"));
+    }
+}
