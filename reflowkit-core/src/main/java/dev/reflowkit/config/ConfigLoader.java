@@ -90,6 +90,38 @@ public final class ConfigLoader {
         return new Config(schema, values);
     }
 
+    /**
+     * Rebuilds a config from a nested map (e.g. the configuration stored in a checkpoint, from
+     * {@link Config#toNestedMap()}), then applies overrides.
+     *
+     * @param schema the options
+     * @param nested the nested map of values
+     * @param overrides {@code key=value} strings applied after the map, in order (null for none)
+     * @return the resolved, validated config
+     * @throws ConfigException with a one-line message naming the key at fault
+     */
+    public static Config fromMap(ConfigSchema schema, Map<String, Object> nested, List<String> overrides) {
+        Map<String, Object> values = new LinkedHashMap<>(schema.defaults().toFlatMap());
+        apply(schema, JSON.valueToTree(nested), values, "in stored configuration");
+        if (overrides != null) {
+            for (String o : overrides) {
+                applyOverride(schema, o, values);
+            }
+        }
+        return new Config(schema, values);
+    }
+
+    /**
+     * Rebuilds a config from a nested map without overrides.
+     *
+     * @param schema the options
+     * @param nested the nested map of values
+     * @return the resolved, validated config
+     */
+    public static Config fromMap(ConfigSchema schema, Map<String, Object> nested) {
+        return fromMap(schema, nested, null);
+    }
+
     private static JsonNode read(Path file) {
         String name = file.getFileName() == null ? "" : file.getFileName().toString();
         String lower = name.toLowerCase(Locale.ROOT);

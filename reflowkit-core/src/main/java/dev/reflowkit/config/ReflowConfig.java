@@ -60,7 +60,7 @@ public final class ReflowConfig {
                         + "initialisation, noise, times) is derived from it.")
                 .build());
 
-        b.describeSection("data", "Training and held-out evaluation data (2-D point sets).");
+        b.describeSection("data", "Training data (point sets); held-out evaluation data is drawn separately (see eval.count).");
         b.add(Option.ofString("data.source", "8gaussians")
                 .optRule(ReflowConfig::isDataSource,
                         "a built-in set name or file:PATH ending in .csv or .npy")
@@ -69,10 +69,6 @@ public final class ReflowConfig {
                 .build());
         b.add(Option.ofInt("data.train_count", 100_000).optAtLeast(1)
                 .setDescription("Number of training points generated for a built-in set.")
-                .build());
-        b.add(Option.ofInt("data.eval_count", 1000).optAtLeast(2)
-                .setDescription("Number of held-out data points, never trained on, "
-                        + "used as the reference for metrics.")
                 .build());
 
         b.describeSection("model", "The velocity network v(x_t, t).");

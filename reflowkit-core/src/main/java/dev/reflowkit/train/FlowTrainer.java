@@ -96,7 +96,8 @@ public final class FlowTrainer {
         }
         AdamOptimizer adam = new AdamOptimizer(settings.optimizer(), weights, manager);
         EmaWeights ema = new EmaWeights(weights, manager);
-        Optional<StatefulWeight> statefulWeight = loss.statefulWeight();
+        Optional<StatefulWeight> statefulWeight = loss.weight() instanceof StatefulWeight w
+                ? Optional.of(w) : Optional.empty();
         CheckpointDirectory checkpoints = new CheckpointDirectory(outputDir);
 
         long step = 0;

@@ -130,8 +130,8 @@ class ConfigLoaderTest {
                 error(null, "train.lr=-1"));
         Path f = write("r.yaml", "model:\n  dropout: 1.0\n");
         assertEquals("model.dropout: must be in [0, 1), got 1 (in file '" + f + "')", error(f));
-        assertEquals("data.eval_count: must be >= 2, got 1 (in override 'data.eval_count=1')",
-                error(null, "data.eval_count=1"));
+        assertEquals("eval.count: must be >= 2, got 1 (in override 'eval.count=1')",
+                error(null, "eval.count=1"));
         assertEquals("loss.ema_decay: must be in (0, 1), got 0 (in override 'loss.ema_decay=0')",
                 error(null, "loss.ema_decay=0"));
         assertEquals("path.time_base: must be > 1, got 1 (in override 'path.time_base=1')",

@@ -14,7 +14,6 @@ class ReflowConfigTest {
         {"seed", "long", "0"},
         {"data.source", "string", "8gaussians"},
         {"data.train_count", "int", "100000"},
-        {"data.eval_count", "int", "1000"},
         {"model.type", "choice", "mlp"},
         {"model.hidden", "int", "256"},
         {"model.depth", "int", "3"},
