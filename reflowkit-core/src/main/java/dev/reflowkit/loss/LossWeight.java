@@ -1,0 +1,31 @@
+package dev.reflowkit.loss;
+
+import ai.djl.ndarray.NDArray;
+
+/**
+ * A per-sample weight {@code w_i} of the generalized ReFlow loss {@code L = mean_i w_i l_i} (spec
+ * section 3). Any positive weight keeps the flow-matching minimizer (Proposition 1).
+ *
+ * <p>Weights are constants of the optimization step: the returned array carries no gradient
+ * (implementations detach with {@code stopGradient} or build it from data), so a weight that
+ * depends on {@code l_i} changes the gradient's scale, not its target. Implementations use tensor
+ * operands only (never an {@code NDArray} op with a Java {@code Number}).
+ */
+public interface LossWeight {
+
+    /**
+     * The weight of each sample.
+     *
+     * @param perSampleLoss the per-sample losses {@code l_i}, shape {@code (N)}
+     * @param t the times, shape {@code (N)}
+     * @return the weights, shape {@code (N)}, positive, without gradient
+     */
+    NDArray weight(NDArray perSampleLoss, NDArray t);
+
+    /**
+     * The weight's name with its parameters, for run records, e.g. {@code "constant(1.0)"}.
+     *
+     * @return the name
+     */
+    String name();
+}
