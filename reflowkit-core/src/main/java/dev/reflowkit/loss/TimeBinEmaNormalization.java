@@ -96,18 +96,16 @@ public final class TimeBinEmaNormalization implements StatefulWeight {
         int[] binOf = new int[losses.length];
         double[] sum = new double[bins];
         int[] count = new int[bins];
+        boolean finite = true;
         for (int i = 0; i < losses.length; i++) {
-            if (!Float.isFinite(losses[i])) {
-                throw new IllegalArgumentException(
-                        "time-bin normalization got a non-finite loss " + losses[i]
-                                + " at sample " + i);
-            }
+            finite &= Float.isFinite(losses[i]);
             int k = binOf(times[i]);
             binOf[i] = k;
             sum[k] += losses[i];
             count[k]++;
         }
-        for (int k = 0; k < bins; k++) {
+        // A non-finite batch leaves the state untouched; the trainer's guard reports the loss.
+        for (int k = 0; k < bins && finite; k++) {
             if (count[k] == 0) {
                 continue;
             }

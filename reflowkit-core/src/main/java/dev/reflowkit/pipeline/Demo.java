@@ -53,8 +53,9 @@ public final class Demo {
      * @param checkpoint the teacher checkpoint
      * @param out where to print progress
      * @return the report
+     * @throws IOException if the data cannot be read
      */
-    public static MetricsReport evaluateTeacher(Config config, Path checkpoint, PrintStream out) {
+    public static MetricsReport evaluateTeacher(Config config, Path checkpoint, PrintStream out) throws IOException {
         int count = config.getInt("eval.count");
         int repeats = config.getInt("eval.repeats");
         PointData data = PointData.load(config.getString("data.source"), config.getInt("data.train_count"),

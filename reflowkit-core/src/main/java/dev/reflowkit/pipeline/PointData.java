@@ -2,7 +2,9 @@ package dev.reflowkit.pipeline;
 
 import dev.reflowkit.data.DataSpec;
 import dev.reflowkit.data.PointSet;
+import dev.reflowkit.data.Toy2d;
 import dev.reflowkit.eval.EvalData;
+import java.io.IOException;
 import dev.reflowkit.train.StepRandom;
 import java.util.SplittableRandom;
 
@@ -25,8 +27,9 @@ public record PointData(PointSet train, EvalData eval) {
      * @param evalCount the evaluation sample size
      * @param seed the run seed
      * @return the data
+     * @throws IOException if a data file is unreadable or malformed
      */
-    public static PointData load(String source, int trainCount, int evalCount, long seed) {
+    public static PointData load(String source, int trainCount, int evalCount, long seed) throws IOException {
         DataSpec spec = DataSpec.parse(source);
         if (spec.isBuiltin()) {
             PointSet train = spec.load(trainCount, StepRandom.derive(seed, 0, Streams.TRAIN_DATA));
@@ -66,12 +69,16 @@ public record PointData(PointSet train, EvalData eval) {
     private record GeneratedEval(DataSpec spec, long seed) implements EvalData {
         @Override
         public PointSet reference(int repeat, int count) {
-            return spec.load(count, StepRandom.derive(seed, repeat, Streams.EVAL_REFERENCE));
+            return generate(count, StepRandom.derive(seed, repeat, Streams.EVAL_REFERENCE));
         }
 
         @Override
         public PointSet floorPartner(int repeat, int count) {
-            return spec.load(count, StepRandom.derive(seed, repeat, Streams.EVAL_FLOOR));
+            return generate(count, StepRandom.derive(seed, repeat, Streams.EVAL_FLOOR));
+        }
+
+        private PointSet generate(int count, long s) {
+            return Toy2d.generate(spec.name().orElseThrow(), count, s);
         }
 
         @Override

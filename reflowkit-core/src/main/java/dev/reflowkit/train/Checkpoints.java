@@ -65,6 +65,7 @@ public final class Checkpoints {
         meta.put("samples_seen", s.samplesSeen());
         meta.put("loss_weight_state", s.lossWeightState());
         meta.put("log_loss_sum", s.logLossSum());
+        meta.put("log_objective_sum", s.logObjectiveSum());
         meta.put("log_loss_count", s.logLossCount());
         meta.put("sample_shape", checkpoint.sampleShape());
         meta.put("parameter_names", checkpoint.parameterNames());
@@ -106,7 +107,7 @@ public final class Checkpoints {
         try {
             meta = JSON.readValue(metaBytes, new TypeReference<LinkedHashMap<String, Object>>() {});
         } catch (IOException e) {
-            throw new CheckpointException(file, "unreadable meta.json: " + e.getOriginalMessage());
+            throw new CheckpointException(file, "unreadable meta.json: " + e.getMessage());
         }
         if (!FORMAT.equals(meta.get("format"))) {
             throw new CheckpointException(file, "not a ReflowKit checkpoint (format " + meta.get("format") + ")");
@@ -136,6 +137,7 @@ public final class Checkpoints {
                 ((Number) meta.get("samples_seen")).longValue(),
                 toDoubles(meta.get("loss_weight_state")),
                 ((Number) meta.get("log_loss_sum")).doubleValue(),
+                ((Number) meta.get("log_objective_sum")).doubleValue(),
                 ((Number) meta.get("log_loss_count")).longValue());
         @SuppressWarnings("unchecked")
         List<String> names = (List<String>) meta.get("parameter_names");

@@ -15,6 +15,7 @@ import dev.reflowkit.coupling.Coupling;
 import dev.reflowkit.coupling.PairBatch;
 import dev.reflowkit.engine.Engines;
 import dev.reflowkit.loss.GeneralizedLoss;
+import dev.reflowkit.loss.LossValue;
 import dev.reflowkit.loss.StatefulWeight;
 import dev.reflowkit.path.LinearPath;
 import dev.reflowkit.path.PathSample;
@@ -103,6 +104,7 @@ public final class FlowTrainer {
         long step = 0;
         long samplesSeen = 0;
         double logSum = 0;
+        double logObjectiveSum = 0;
         long logCount = 0;
         Optional<Path> latest = checkpoints.latest();
         if (!resume && latest.isPresent()) {
@@ -123,6 +125,7 @@ public final class FlowTrainer {
                 step = c.state().step();
                 samplesSeen = c.state().samplesSeen();
                 logSum = c.state().logLossSum();
+                logObjectiveSum = c.state().logObjectiveSum();
                 logCount = c.state().logLossCount();
             }
         }
@@ -140,20 +143,22 @@ public final class FlowTrainer {
                 engine.setRandomSeed((int) StepRandom.derive(settings.seed(), step, StepRandom.STREAM_DROPOUT));
                 double lr = settings.schedule().at(step);
                 double lossValue;
+                double objectiveValue;
                 double gradNorm;
                 try (NDManager sub = manager.newSubManager(); NDScope scope = new NDScope()) {
                     scope.suppressNotUsedWarning();
                     Shape shape = new Shape(batch.batchShape());
                     NDArray t = sub.create(times);
                     PathSample ps = LinearPath.sample(sub.create(batch.x0(), shape), sub.create(batch.x1(), shape), t);
-                    NDArray value;
+                    LossValue value;
                     try (GradientCollector gc = engine.newGradientCollector()) {
                         gc.zeroGradients();
                         NDArray v = model.forward(parameterStore, new NDList(ps.xt(), t), true).singletonOrThrow();
-                        value = loss.compute(v, ps.target(), t);
-                        gc.backward(value);
+                        value = loss.evaluate(v, ps.target(), t);
+                        gc.backward(value.objective());
                     }
-                    lossValue = value.getFloat();
+                    lossValue = value.unweightedMean().getFloat();
+                    objectiveValue = value.objective().getFloat();
                     List<NDArray> grads = new ArrayList<>(weights.size());
                     NDArray sq = null;
                     for (NDArray w : weights) {
@@ -163,8 +168,9 @@ public final class FlowTrainer {
                         sq = sq == null ? s : sq.add(s);
                     }
                     gradNorm = Math.sqrt(sq.getFloat());
-                    if (!Double.isFinite(lossValue) || !Double.isFinite(gradNorm)) {
-                        throw nonFinite(step, lossValue, gradNorm, checkpoints);
+                    if (!Double.isFinite(lossValue) || !Double.isFinite(objectiveValue) || !Double.isFinite(gradNorm)) {
+                        throw nonFinite(step, Double.isFinite(lossValue) ? objectiveValue : lossValue, gradNorm,
+                                checkpoints);
                     }
                     double clip = settings.gradClip();
                     double scale = clip > 0 && gradNorm > clip ? clip / (gradNorm + 1e-6) : 1.0;
@@ -175,6 +181,7 @@ public final class FlowTrainer {
                 }
                 step++;
                 logSum += lossValue;
+                logObjectiveSum += objectiveValue;
                 logCount++;
                 double elapsed = (System.nanoTime() - t0) / 1e9;
                 double sps = (samplesSeen - startSamples) / Math.max(elapsed, 1e-9);
@@ -185,18 +192,21 @@ public final class FlowTrainer {
                     rec.put("step", step);
                     rec.put("samples", samplesSeen);
                     rec.put("loss", lastLogged);
+                    rec.put("objective", logObjectiveSum / logCount);
                     rec.put("lr", lr);
                     rec.put("grad_norm", gradNorm);
                     rec.put("samples_per_s", Math.round(sps * 10) / 10.0);
                     rec.put("elapsed_s", Math.round(elapsed * 100) / 100.0);
                     log.write(rec);
                     logSum = 0;
+                    logObjectiveSum = 0;
                     logCount = 0;
                 }
                 progress.update(step, samplesSeen, logPoint ? lastLogged : lossValue, sps, logPoint);
                 if (step % settings.checkpointEvery() == 0 || step == settings.steps()) {
                     TrainingState state = new TrainingState(step, samplesSeen,
-                            statefulWeight.map(StatefulWeight::state).orElse(new double[0]), logSum, logCount);
+                            statefulWeight.map(StatefulWeight::state).orElse(new double[0]), logSum, logObjectiveSum,
+                            logCount);
                     Checkpoint c = new Checkpoint(state, config, coupling.sampleShape(), names, new NDList(weights), ema.weights(),
                             adam.firstMoments(), adam.secondMoments());
                     Checkpoints.write(checkpoints.fileFor(step), c);

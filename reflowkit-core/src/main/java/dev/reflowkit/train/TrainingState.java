@@ -7,8 +7,9 @@ package dev.reflowkit.train;
  * @param step optimizer steps completed
  * @param samplesSeen training samples consumed
  * @param lossWeightState the state of a stateful loss weight (empty if none)
- * @param logLossSum sum of losses since the last log record
+ * @param logLossSum sum of (unweighted) losses since the last log record
+ * @param logObjectiveSum sum of weighted objectives since the last log record
  * @param logLossCount number of losses in {@code logLossSum}
  */
 public record TrainingState(
-        long step, long samplesSeen, double[] lossWeightState, double logLossSum, long logLossCount) {}
+        long step, long samplesSeen, double[] lossWeightState, double logLossSum, double logObjectiveSum, long logLossCount) {}

@@ -27,7 +27,7 @@ class CheckpointsTest {
         NDList e = new NDList(m.create(new float[] {1.5f, 2, 3}), m.create(new float[] {4.5f}));
         NDList a = new NDList(m.create(new float[] {0.1f, 0, 0}), m.create(new float[] {0}));
         NDList b = new NDList(m.create(new float[] {0.01f, 0, 0}), m.create(new float[] {0}));
-        return new Checkpoint(new TrainingState(42, 42 * 8, new double[] {0.5, 0.25}, 1.5, 2),
+        return new Checkpoint(new TrainingState(42, 42 * 8, new double[] {0.5, 0.25}, 1.5, 1.25, 2),
                 Map.of("seed", 7), new long[] {3}, List.of("w", "b"), w, e, a, b);
     }
 
