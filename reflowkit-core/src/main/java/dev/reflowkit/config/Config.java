@@ -9,7 +9,8 @@ import java.util.Map;
  * Immutable resolved configuration: one valid value for every option of a {@link ConfigSchema}.
  *
  * <p>Typed getters fail with a {@link ConfigException} on an unknown key or when the option has
- * another type (no conversions: {@code getDouble} on an int option is an error).
+ * another type (no conversions except the lossless {@code getLong} of an int option:
+ * {@code getDouble} on an int option is an error).
  *
  * <pre>{@code
  * Config c = ReflowConfig.schema().defaults().with("train.lr", 2e-4);
@@ -86,6 +87,9 @@ public final class Config {
      * @throws ConfigException for an unknown key or a non-long option
      */
     public long getLong(String key) {
+        if (schema.option(key).type() == OptionType.INT) {
+            return getInt(key); // lossless widening
+        }
         return (Long) typed(key, OptionType.LONG, "getLong");
     }
 
