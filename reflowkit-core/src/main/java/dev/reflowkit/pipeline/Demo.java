@@ -37,9 +37,9 @@ public final class Demo {
     public static MetricsReport run(Config config, Path outputDir, List<String> args, PrintStream out)
             throws IOException {
         Path teacherDir = outputDir.resolve("teacher");
+        RunRecord.write(outputDir, "demo", args, config, java.util.Map.of());
         out.println("== teacher: training on " + config.getString("data.source") + " -> " + teacherDir);
         TeacherTraining.run(config, teacherDir, true, args, null);
-        RunRecord.write(outputDir, "demo", args, config, java.util.Map.of());
         MetricsReport report = evaluateTeacher(config, teacherDir.resolve(FlowTrainer.FINAL_CHECKPOINT), out);
         report.write(outputDir.resolve("metrics.json"));
         out.println("== wrote " + outputDir.resolve("metrics.json"));

@@ -1,0 +1,84 @@
+package dev.reflowkit.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.training.ParameterStore;
+import dev.reflowkit.engine.Engines;
+import java.util.Arrays;
+import org.junit.jupiter.api.Test;
+
+class MlpVelocityNetTest {
+
+    private static MlpVelocityNet net(NDManager m, float dropout) {
+        MlpVelocityNet n = MlpVelocityNet.builder().setDim(3).optHidden(16).optDepth(2)
+                .optActivation(ActivationKind.GELU).optDropout(dropout).optTimeEmbedding(8, 1000f).build();
+        n.initialize(m, DataType.FLOAT32, new Shape(1, 3), new Shape(1));
+        return n;
+    }
+
+    @Test
+    void mapsXAndTToAVelocityOfTheShapeOfX() {
+        try (NDManager m = Engines.newManager()) {
+            MlpVelocityNet n = net(m, 0f);
+            NDArray x = m.randomNormal(new Shape(7, 3));
+            NDArray t = m.randomUniform(0, 1, new Shape(7));
+            NDArray v = new BlockVelocityField(n, m).velocity(x, t);
+            assertEquals(new Shape(7, 3), v.getShape());
+            // 2 hidden layers + output, each weight and bias.
+            assertEquals(6, n.getParameters().size());
+            assertEquals(new Shape(16, 3 + 8), n.getParameters().get(0).getValue().getShape());
+        }
+    }
+
+    @Test
+    void dependsOnTime() {
+        try (NDManager m = Engines.newManager()) {
+            BlockVelocityField f = new BlockVelocityField(net(m, 0f), m);
+            NDArray x = m.ones(new Shape(2, 3));
+            float[] a = f.velocity(x, m.create(new float[] {0.1f, 0.1f})).toFloatArray();
+            float[] b = f.velocity(x, m.create(new float[] {0.9f, 0.9f})).toFloatArray();
+            assertFalse(Arrays.equals(a, b));
+        }
+    }
+
+    @Test
+    void inferenceIgnoresDropoutButTrainingUsesIt() {
+        try (NDManager m = Engines.newManager()) {
+            MlpVelocityNet n = net(m, 0.5f);
+            NDArray x = m.randomNormal(new Shape(4, 3));
+            NDArray t = m.randomUniform(0, 1, new Shape(4));
+            BlockVelocityField f = new BlockVelocityField(n, m);
+            assertArrayEquals(f.velocity(x, t).toFloatArray(), f.velocity(x, t).toFloatArray());
+            ParameterStore ps = new ParameterStore(m, false);
+            float[] train = n.forward(ps, new NDList(x, t), true).singletonOrThrow().toFloatArray();
+            assertFalse(Arrays.equals(train, f.velocity(x, t).toFloatArray()));
+        }
+    }
+
+    @Test
+    void activationsAreTheTextbookFunctions() {
+        try (NDManager m = Engines.newManager()) {
+            NDArray x = m.create(new float[] {-2f, 0f, 1.5f});
+            assertArrayEquals(new float[] {(float) (-2 / (1 + Math.exp(2))), 0f, (float) (1.5 / (1 + Math.exp(-1.5)))},
+                    ActivationKind.SILU.apply(x).toFloatArray(), 1e-6f);
+            assertArrayEquals(new float[] {0f, 0f, 1.5f}, ActivationKind.RELU.apply(x).toFloatArray());
+            assertEquals(ActivationKind.TANH, ActivationKind.byName("Tanh"));
+            assertThrows(IllegalArgumentException.class, () -> ActivationKind.byName("swish"));
+        }
+    }
+
+    @Test
+    void rejectsBadSettings() {
+        assertThrows(IllegalArgumentException.class, () -> MlpVelocityNet.builder().build());
+        assertThrows(IllegalArgumentException.class, () -> MlpVelocityNet.builder().setDim(2).optDropout(1f).build());
+        assertThrows(IllegalArgumentException.class, () -> new SinusoidalTimeEmbedding(7, 1f));
+    }
+}
