@@ -1,6 +1,5 @@
 package dev.reflowkit.cli;
 
-import dev.reflowkit.config.ConfigDocs;
 import dev.reflowkit.config.ReflowConfig;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -16,14 +15,14 @@ final class ConfigCommand implements Callable<Integer> {
     @Mixin
     ConfigOptions config = new ConfigOptions();
 
-    @Option(names = "--docs", description = "Print every option with its type, default and range (markdown).")
+    @Option(names = "--docs", description = "Print the configuration reference (docs/CONFIG.md): every option with its type, default and range.")
     boolean docs;
 
     /** {@inheritDoc} */
     @Override
     public Integer call() {
         if (docs) {
-            System.out.print(ConfigDocs.markdown(ReflowConfig.schema()));
+            System.out.print(ReflowConfig.docsPage());
         } else {
             System.out.print(config.resolve(List.of()).toYaml());
         }

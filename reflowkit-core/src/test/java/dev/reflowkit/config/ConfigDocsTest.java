@@ -19,8 +19,7 @@ class ConfigDocsTest {
     @Test
     void checkedInDocsMatchTheSchema() throws IOException {
         String regenerate = "docs/CONFIG.md is out of date with ReflowConfig.schema(); regenerate "
-                + "it from the repository root with: mvn -q -o -pl reflowkit-core compile && "
-                + "java -cp reflowkit-core/target/classes dev.reflowkit.config.ConfigDocs";
+                + "it from the repository root with: ./reflow config --docs > docs/CONFIG.md";
         assertTrue(Files.isRegularFile(CHECKED_IN),
                 "missing " + CHECKED_IN.toAbsolutePath().normalize() + "; " + regenerate);
         String actual = Files.readString(CHECKED_IN, StandardCharsets.UTF_8);
