@@ -1,5 +1,7 @@
 package dev.reflowkit.loss;
 
+import dev.reflowkit.config.ComponentParams;
+
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -55,11 +57,11 @@ public final class LossWeights {
         String component = "loss weight '" + key + "'";
         switch (key) {
             case "constant" -> {
-                ConfigParams p = ConfigParams.of(component, params, Set.of("value"));
+                ComponentParams p = ComponentParams.of(component, params, Set.of("value"));
                 return ConstantWeight.of(p.getDouble("value", 1.0));
             }
             case "time-power" -> {
-                ConfigParams p = ConfigParams.of(component, params, Set.of("power", "eps"));
+                ComponentParams p = ComponentParams.of(component, params, Set.of("power", "eps"));
                 TimePowerWeight.Builder b = TimePowerWeight.builder()
                         .setPower(p.requireDouble("power"))
                         .optEps(p.getDouble("eps", TimePowerWeight.DEFAULT_EPS));
@@ -70,13 +72,13 @@ public final class LossWeights {
                 }
             }
             case "per-sample" -> {
-                ConfigParams p = ConfigParams.of(component, params, Set.of("eps"));
+                ComponentParams p = ComponentParams.of(component, params, Set.of("eps"));
                 return PerSampleNormalization.builder()
                         .optEps(p.getDouble("eps", PerSampleNormalization.DEFAULT_EPS))
                         .build();
             }
             case "time-bin-ema" -> {
-                ConfigParams p = ConfigParams.of(component, params, Set.of("bins", "decay", "eps"));
+                ComponentParams p = ComponentParams.of(component, params, Set.of("bins", "decay", "eps"));
                 return TimeBinEmaNormalization.builder()
                         .optBins(p.getInt("bins", TimeBinEmaNormalization.DEFAULT_BINS))
                         .optDecay(p.getDouble("decay", TimeBinEmaNormalization.DEFAULT_DECAY))

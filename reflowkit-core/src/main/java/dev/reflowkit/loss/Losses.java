@@ -1,5 +1,7 @@
 package dev.reflowkit.loss;
 
+import dev.reflowkit.config.ComponentParams;
+
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -51,11 +53,11 @@ public final class Losses {
         String component = "loss '" + key + "'";
         switch (key) {
             case "mse" -> {
-                ConfigParams.of(component, params, Set.of());
+                ComponentParams.of(component, params, Set.of());
                 return MseLoss.of();
             }
             case "pseudo-huber" -> {
-                ConfigParams p = ConfigParams.of(component, params, Set.of("c"));
+                ComponentParams p = ComponentParams.of(component, params, Set.of("c"));
                 PseudoHuberLoss.Builder b = PseudoHuberLoss.builder();
                 double c = p.getDouble("c", Double.NaN);
                 if (!Double.isNaN(c)) {
@@ -64,7 +66,7 @@ public final class Losses {
                 return b.build();
             }
             case "hpf" -> {
-                ConfigParams p = ConfigParams.of(component, params, Set.of("lambda", "cutoff"));
+                ComponentParams p = ComponentParams.of(component, params, Set.of("lambda", "cutoff"));
                 return HighPassFilterLoss.builder()
                         .optLambda(p.getDouble("lambda", HighPassFilterLoss.DEFAULT_LAMBDA))
                         .optCutoff(p.getDouble("cutoff", HighPassFilterLoss.DEFAULT_CUTOFF))

@@ -1,5 +1,7 @@
 package dev.reflowkit.time;
 
+import dev.reflowkit.config.ComponentParams;
+
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -56,24 +58,24 @@ public final class TimeDistributions {
         String key = name.trim().toLowerCase(Locale.ROOT);
         String component = "time distribution '" + key + "'";
         TimeDistribution dist;
-        ConfigParams p;
+        ComponentParams p;
         switch (key) {
             case "uniform" -> {
-                p = ConfigParams.of(component, params, Set.of("clip"));
+                p = ComponentParams.of(component, params, Set.of("clip"));
                 dist = UniformTime.of();
             }
             case "exponential" -> {
-                p = ConfigParams.of(component, params, Set.of("base", "clip"));
+                p = ComponentParams.of(component, params, Set.of("base", "clip"));
                 dist = ExponentialTime.builder()
                         .optBase(p.getDouble("base", ExponentialTime.SIMPLE_REFLOW_BASE))
                         .build();
             }
             case "u-shaped" -> {
-                p = ConfigParams.of(component, params, Set.of("a", "clip"));
+                p = ComponentParams.of(component, params, Set.of("a", "clip"));
                 dist = UShapedTime.builder().optA(p.getDouble("a", UShapedTime.DEFAULT_A)).build();
             }
             case "logit-normal" -> {
-                p = ConfigParams.of(component, params, Set.of("mean", "std", "clip"));
+                p = ComponentParams.of(component, params, Set.of("mean", "std", "clip"));
                 dist = LogitNormalTime.builder()
                         .optMean(p.getDouble("mean", 0.0))
                         .optStd(p.getDouble("std", 1.0))

@@ -1,17 +1,21 @@
-package dev.reflowkit.loss;
+package dev.reflowkit.config;
 
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 
-/** Reads numeric parameters of a named component from a config map, with clear errors. */
-final class ConfigParams {
+/**
+ * Numeric parameters of a named component (a loss, a weight, a time distribution) read from a
+ * map, with clear errors for unknown, missing or malformed values; used by the name-based
+ * factories.
+ */
+public final class ComponentParams {
 
     private final String component;
     private final Map<String, ?> params;
 
-    private ConfigParams(String component, Map<String, ?> params) {
+    private ComponentParams(String component, Map<String, ?> params) {
         this.component = component;
         this.params = params == null ? Map.of() : params;
     }
@@ -24,8 +28,8 @@ final class ConfigParams {
      * @param allowed the keys the component understands
      * @return the reader
      */
-    static ConfigParams of(String component, Map<String, ?> params, Set<String> allowed) {
-        ConfigParams p = new ConfigParams(component, params);
+    public static ComponentParams of(String component, Map<String, ?> params, Set<String> allowed) {
+        ComponentParams p = new ComponentParams(component, params);
         for (String key : p.params.keySet()) {
             if (!allowed.contains(key)) {
                 throw new IllegalArgumentException(
@@ -43,7 +47,7 @@ final class ConfigParams {
      * @param fallback the default
      * @return the value
      */
-    double getDouble(String key, double fallback) {
+    public double getDouble(String key, double fallback) {
         Object v = params.get(key);
         if (v == null) {
             return fallback;
@@ -67,7 +71,7 @@ final class ConfigParams {
      * @param key the key
      * @return the value
      */
-    double requireDouble(String key) {
+    public double requireDouble(String key) {
         if (params.get(key) == null) {
             throw new IllegalArgumentException(component + " requires parameter '" + key + "'");
         }
@@ -81,7 +85,7 @@ final class ConfigParams {
      * @param fallback the default
      * @return the value
      */
-    int getInt(String key, int fallback) {
+    public int getInt(String key, int fallback) {
         if (params.get(key) == null) {
             return fallback;
         }
