@@ -1,7 +1,6 @@
 package dev.reflowkit.loss;
 
 import dev.reflowkit.config.ComponentParams;
-
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
