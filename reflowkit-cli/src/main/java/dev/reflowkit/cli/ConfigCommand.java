@@ -8,7 +8,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** {@code reflow config}: prints the resolved configuration, or the documentation of every option. */
-@Command(name = "config", mixinStandardHelpOptions = true,
+@Command(name = "config", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Print the resolved configuration (defaults, --config file, --set overrides) as YAML.")
 final class ConfigCommand implements Callable<Integer> {
 

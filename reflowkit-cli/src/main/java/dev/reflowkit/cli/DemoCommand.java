@@ -12,9 +12,11 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code reflow demo}: the main job on the built-in default configuration. */
-@Command(name = "demo", mixinStandardHelpOptions = true,
-        description = {"Train a teacher on 8gaussians and score it at NFE 1, 2, 4, 9 and with the adaptive",
-            "reference solver; writes DIR/metrics.json. Reruns reuse finished work."})
+@Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        header = "Train a teacher and score it at few NFE and with the adaptive reference solver.",
+        description = "Train a teacher on data.source (default 8gaussians) and score it at every eval.nfe"
+            + " (default 1, 2, 4, 9) and with the adaptive reference solver; writes DIR/metrics.json."
+            + " Reruns reuse finished work.")
 final class DemoCommand implements Callable<Integer> {
 
     @Spec

@@ -7,12 +7,14 @@ import dev.reflowkit.train.CheckpointException;
 import dev.reflowkit.train.NonFiniteLossException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
 import picocli.CommandLine;
 
 /**
  * Turns failures into one clear line on standard error and an exit code: 2 for bad input
- * (config, data, checkpoint, arguments), 1 for a run that failed (divergence, I/O). Set
- * {@code REFLOW_DEBUG=1} for the stack trace.
+ * (config, data, checkpoint, arguments, a missing file), 1 for a run that failed (divergence,
+ * I/O). Set {@code REFLOW_DEBUG=1} for the stack trace.
  */
 final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
 
@@ -27,8 +29,14 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
             e = u.getCause();
         }
         String what = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+        if (e instanceof NoSuchFileException n) {
+            what = n.getFile() + ": no such file or directory";
+        } else if (e instanceof FileSystemException f && f.getReason() == null) {
+            what = f.getFile() + ": " + f.getClass().getSimpleName();
+        }
         boolean input = e instanceof ConfigException || e instanceof DataFormatException
-                || e instanceof CheckpointException || e instanceof IllegalArgumentException;
+                || e instanceof CheckpointException || e instanceof IllegalArgumentException
+                || e instanceof NoSuchFileException;
         boolean failed = e instanceof NonFiniteLossException || e instanceof SamplerDivergedException
                 || e instanceof IOException || e instanceof IllegalStateException;
         if (!input && !failed) {

@@ -27,9 +27,10 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code reflow sample}: generates samples from a checkpoint and writes them as {@code .npy}. */
-@Command(name = "sample", mixinStandardHelpOptions = true,
-        description = {"Generate samples from a trained model (noise at t=1 integrated to t=0) and write",
-            "them as a float32 .npy file [count, d]; a FILE.run.json beside it records the run."})
+@Command(name = "sample", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        header = "Generate samples from a trained model into a .npy file.",
+        description = "Generate samples from a trained model (noise at t=1 integrated to t=0) and write them"
+            + " as a float32 .npy file [count, d]; a FILE.run.json beside it records the run.")
 final class SampleCommand implements Callable<Integer> {
 
     @Spec

@@ -2,10 +2,12 @@ package dev.reflowkit.cli;
 
 import dev.reflowkit.config.Config;
 import dev.reflowkit.pipeline.TeacherTraining;
+import dev.reflowkit.train.CheckpointDirectory;
 import dev.reflowkit.train.TrainResult;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -14,7 +16,7 @@ import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code reflow train}: trains a teacher (1-rectified flow) on the configured data. */
-@Command(name = "train", mixinStandardHelpOptions = true,
+@Command(name = "train", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         description = "Train a flow (the teacher, 1-rectified flow) on the configured data set.")
 final class TrainCommand implements Callable<Integer> {
 
@@ -39,7 +41,19 @@ final class TrainCommand implements Callable<Integer> {
             System.out.print(c.toYaml());
             return 0;
         }
+        // Checked here, before anything is written: a refused run must leave the existing run's
+        // config.yaml and run.json as they are (TeacherTraining writes them before training).
+        Optional<Path> existing = new CheckpointDirectory(out).latest();
+        if (!resume && existing.isPresent()) {
+            throw new IllegalArgumentException(out + " already holds a training run (" + existing.get().getFileName()
+                    + "); pass --resume to continue it or choose another output directory");
+        }
         TrainResult r = TeacherTraining.run(c, out, resume, spec.commandLine().getParseResult().originalArgs(), null);
+        if (existing.isPresent() && CheckpointDirectory.stepOf(existing.get()) == r.steps()) {
+            System.out.printf(Locale.ROOT, "nothing to do: %s already holds a finished run of %d steps%nmodel: %s%n",
+                    out, r.steps(), r.checkpoint());
+            return 0;
+        }
         System.out.printf(Locale.ROOT, "trained %d steps (%d samples) in %.1f s, %.0f samples/s; last loss %.5f%n"
                 + "model: %s%n", r.steps(), r.samplesSeen(), r.seconds(), r.samplesPerSecond(), r.lastLoss(),
                 r.checkpoint());

@@ -1,0 +1,107 @@
+package dev.reflowkit.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code reflow demo} on a tiny configuration: metrics.json in the documented schema, and reruns. */
+class DemoTest {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void demoWritesMetricsAndRerunReusesTheTeacher() throws IOException {
+        Path out = dir.resolve("demo");
+        String[] args = Cli.tiny(List.of("demo", "--out", out.toString()));
+        Cli.Result r = Cli.run(args);
+        assertEquals(0, r.exitCode(), r::toString);
+        assertFalse(r.err().contains("\tat "), r.err());
+        Path metrics = out.resolve("metrics.json");
+        assertTrue(r.out().contains("wrote " + metrics), r.out());
+        JsonNode m = JSON.readTree(metrics.toFile());
+        checkSchema(m);
+        assertTrue(Files.exists(out.resolve("config.yaml")) && Files.exists(out.resolve("run.json")));
+
+        // rerun: the teacher is reused (checkpoint untouched), metrics.json is written again
+        Path teacher = out.resolve("teacher").resolve("model.ckpt");
+        assertTrue(Files.exists(teacher), "teacher checkpoint");
+        byte[] teacherBytes = Files.readAllBytes(teacher);
+        FileTime teacherTime = Files.getLastModifiedTime(teacher);
+        List<String> log = Files.readAllLines(out.resolve("teacher").resolve("train_log.jsonl"));
+        Files.delete(metrics);
+        Cli.Result again = Cli.run(args);
+        assertEquals(0, again.exitCode(), again::toString);
+        assertEquals(teacherTime, Files.getLastModifiedTime(teacher), "teacher model.ckpt rewritten");
+        assertArrayEquals(teacherBytes, Files.readAllBytes(teacher));
+        assertEquals(log, Files.readAllLines(out.resolve("teacher").resolve("train_log.jsonl")), "no retraining");
+        assertTrue(Files.exists(metrics), "metrics.json rewritten");
+        JsonNode m2 = JSON.readTree(metrics.toFile());
+        checkSchema(m2);
+        // same teacher, same seeds: the same scores
+        for (int i = 0; i < m.get("runs").size(); i++) {
+            JsonNode a = m.get("runs").get(i).get("metrics");
+            JsonNode b = m2.get("runs").get(i).get("metrics");
+            for (String k : List.of("w2", "energy", "mmd")) {
+                assertEquals(a.get(k).asDouble(), b.get(k).asDouble(), 1e-6, "run " + i + " " + k);
+            }
+        }
+    }
+
+    private static void checkSchema(JsonNode m) {
+        Set<String> keys = new TreeSet<>();
+        m.fieldNames().forEachRemaining(keys::add);
+        assertTrue(keys.containsAll(Set.of("data", "floor", "runs")), keys.toString());
+        assertTrue(m.get("data").asText().contains("8gaussians"), m.get("data").toString());
+        assertEquals(100, m.get("count").asInt());
+        assertEquals(1, m.get("repeats").asInt());
+        checkMetrics("floor", m.get("floor"));
+
+        JsonNode runs = m.get("runs");
+        assertTrue(runs.isArray());
+        assertEquals(3, runs.size(), "one run per eval.nfe [1, 2] plus the dopri5 reference: " + runs);
+        List<String> solvers = new ArrayList<>();
+        for (int i = 0; i < runs.size(); i++) {
+            JsonNode run = runs.get(i);
+            assertEquals("teacher", run.get("model").asText(), run.toString());
+            assertTrue(run.get("solver").isTextual() && run.get("grid").isTextual(), run.toString());
+            assertTrue(run.get("nfe").isNumber(), run.toString());
+            checkMetrics("run " + i, run.get("metrics"));
+            solvers.add(run.get("solver").asText());
+        }
+        for (int i = 0; i < 2; i++) {
+            assertEquals("heun", runs.get(i).get("solver").asText());
+            assertEquals("uniform", runs.get(i).get("grid").asText());
+            assertEquals(i + 1, runs.get(i).get("nfe").asDouble(), 0.0);
+        }
+        JsonNode ref = runs.get(2);
+        assertEquals("dopri5", ref.get("solver").asText(), solvers.toString());
+        assertTrue(ref.get("nfe").asDouble() >= 6, "adaptive NFE " + ref.get("nfe"));
+    }
+
+    private static void checkMetrics(String what, JsonNode metrics) {
+        for (String k : List.of("w2", "energy", "mmd")) {
+            JsonNode v = metrics.get(k);
+            assertTrue(v != null && v.isNumber(), what + " " + k + ": " + metrics);
+            double x = v.asDouble();
+            assertTrue(Double.isFinite(x), what + " " + k + " finite: " + x);
+            assertTrue(k.equals("mmd") ? x > -0.01 : x >= 0, what + " " + k + " >= 0: " + x);
+        }
+    }
+}
