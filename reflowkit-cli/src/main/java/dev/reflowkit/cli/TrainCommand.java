@@ -41,13 +41,7 @@ final class TrainCommand implements Callable<Integer> {
             System.out.print(c.toYaml());
             return 0;
         }
-        // Checked here, before anything is written: a refused run must leave the existing run's
-        // config.yaml and run.json as they are (TeacherTraining writes them before training).
         Optional<Path> existing = new CheckpointDirectory(out).latest();
-        if (!resume && existing.isPresent()) {
-            throw new IllegalArgumentException(out + " already holds a training run (" + existing.get().getFileName()
-                    + "); pass --resume to continue it or choose another output directory");
-        }
         TrainResult r = TeacherTraining.run(c, out, resume, spec.commandLine().getParseResult().originalArgs(), null);
         if (existing.isPresent() && CheckpointDirectory.stepOf(existing.get()) == r.steps()) {
             System.out.printf(Locale.ROOT, "nothing to do: %s already holds a finished run of %d steps%nmodel: %s%n",

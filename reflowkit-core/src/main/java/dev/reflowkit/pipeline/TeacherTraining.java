@@ -3,16 +3,24 @@ package dev.reflowkit.pipeline;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import dev.reflowkit.config.Config;
+import dev.reflowkit.config.ConfigLoader;
+import dev.reflowkit.config.ReflowConfig;
 import dev.reflowkit.coupling.IndependentCoupling;
 import dev.reflowkit.engine.Engines;
+import dev.reflowkit.train.CheckpointDirectory;
+import dev.reflowkit.train.Checkpoints;
 import dev.reflowkit.train.FlowTrainer;
 import dev.reflowkit.train.ProgressBar;
 import dev.reflowkit.train.TrainResult;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
 
 /**
  * Trains a teacher, the 1-rectified flow: flow matching on the independent coupling of the
@@ -20,6 +28,10 @@ import java.util.Map;
  * {@code train_log.jsonl}, {@code config.yaml}, {@code run.json}).
  */
 public final class TeacherTraining {
+
+    /** Options a resumed run may change; everything else must match the run it continues. */
+    private static final Set<String> RESUMABLE_CHANGES = Set.of(
+            "train.steps", "train.checkpoint_every", "train.log_every", "train.keep_checkpoints");
 
     private TeacherTraining() {}
 
@@ -33,9 +45,20 @@ public final class TeacherTraining {
      * @param progress the progress display, or null for standard error
      * @return the training result
      * @throws IOException if the run directory cannot be written
+     * @throws IllegalArgumentException if not resuming over an existing run, or resuming with an
+     *     incompatible configuration (nothing is written then)
      */
     public static TrainResult run(Config config, Path outputDir, boolean resume, List<String> args,
             ProgressBar progress) throws IOException {
+        CheckpointDirectory checkpoints = new CheckpointDirectory(outputDir);
+        if (!resume) {
+            checkpoints.requireFresh(); // before anything is written over the existing run
+        } else {
+            Optional<Path> latest = checkpoints.latest();
+            if (latest.isPresent()) {
+                requireCompatible(config, latest.get());
+            }
+        }
         PointData data = PointData.load(config.getString("data.source"), config.getInt("data.train_count"),
                 config.getInt("eval.count"), config.getLong("seed"));
         Map<String, Object> extra = new LinkedHashMap<>();
@@ -58,6 +81,32 @@ public final class TeacherTraining {
                 b.optProgress(progress);
             }
             return b.build().run(resume);
+        }
+    }
+
+    /**
+     * Checks that a resumed run keeps the configuration of the run it continues; only the run
+     * length, the checkpoint and log intervals, and the sampling and evaluation settings may change.
+     */
+    private static void requireCompatible(Config config, Path checkpoint) {
+        Config stored;
+        try (NDManager m = Engines.newManager()) {
+            stored = ConfigLoader.fromMap(ReflowConfig.schema(), Checkpoints.read(checkpoint, m).config());
+        }
+        Map<String, Object> now = config.toFlatMap();
+        Map<String, Object> then = stored.toFlatMap();
+        List<String> changed = new ArrayList<>();
+        for (Map.Entry<String, Object> e : now.entrySet()) {
+            String key = e.getKey();
+            boolean mutable = RESUMABLE_CHANGES.contains(key) || key.startsWith("sample.") || key.startsWith("eval.");
+            if (!mutable && !Objects.equals(e.getValue(), then.get(key))) {
+                changed.add(key + " (" + then.get(key) + " -> " + e.getValue() + ")");
+            }
+        }
+        if (!changed.isEmpty()) {
+            throw new IllegalArgumentException("cannot resume " + checkpoint + " with a different configuration: "
+                    + String.join(", ", changed) + "; only train.steps, the checkpoint/log intervals and the"
+                    + " sample/eval settings may change");
         }
     }
 }

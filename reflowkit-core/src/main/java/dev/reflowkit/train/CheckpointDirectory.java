@@ -82,6 +82,22 @@ public final class CheckpointDirectory {
     }
 
     /**
+     * Refuses to start a fresh run over an existing one.
+     *
+     * @throws IllegalArgumentException if the run directory already holds checkpoints, naming
+     *     the newest and suggesting {@code --resume}
+     * @throws IOException if the folder cannot be listed
+     */
+    public void requireFresh() throws IOException {
+        Optional<Path> existing = latest();
+        if (existing.isPresent()) {
+            throw new IllegalArgumentException(dir.getParent() + " already holds a training run ("
+                    + existing.get().getFileName() + "); pass --resume to continue it or choose another"
+                    + " output directory");
+        }
+    }
+
+    /**
      * Deletes all but the newest {@code keep} checkpoints.
      *
      * @param keep how many to keep, at least 1

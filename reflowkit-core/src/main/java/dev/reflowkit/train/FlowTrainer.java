@@ -86,6 +86,7 @@ public final class FlowTrainer {
      * @return the result
      * @throws IOException if checkpoints or logs cannot be written
      * @throws NonFiniteLossException if the loss or gradient norm becomes NaN/Inf
+     * @throws IllegalArgumentException if not resuming and the directory already holds a run
      */
     public TrainResult run(boolean resume) throws IOException {
         Engine engine = Engines.engine();
@@ -106,11 +107,10 @@ public final class FlowTrainer {
         double logSum = 0;
         double logObjectiveSum = 0;
         long logCount = 0;
-        Optional<Path> latest = checkpoints.latest();
-        if (!resume && latest.isPresent()) {
-            throw new IllegalStateException(outputDir + " already holds a training run (" + latest.get()
-                    .getFileName() + "); pass --resume to continue it or choose another output directory");
+        if (!resume) {
+            checkpoints.requireFresh();
         }
+        Optional<Path> latest = checkpoints.latest();
         if (resume && latest.isPresent()) {
             try (NDManager loadManager = manager.newSubManager()) {
                 Checkpoint c = Checkpoints.read(latest.get(), loadManager);

@@ -126,7 +126,7 @@ class FlowTrainerTest {
     void refusesToOverwriteARunWithoutResume() throws IOException {
         Path out = dir.resolve("run");
         train(out, new IndependentCoupling(twoClusters()), settings(10, 10), false);
-        IllegalStateException e = assertThrows(IllegalStateException.class,
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> train(out, new IndependentCoupling(twoClusters()), settings(10, 10), false));
         assertTrue(e.getMessage().contains("--resume"), e.getMessage());
     }
