@@ -27,7 +27,7 @@ class ConfigCommandTest {
         assertEquals(0, r.exitCode(), r::toString);
         assertEquals("", r.err());
         assertTrue(r.out().startsWith("seed: 0"), r.out());
-        assertTrue(r.out().contains("\ntrain:\n  steps: 20000\n"), r.out());
+        assertTrue(r.out().contains("\ntrain:\n  steps: 15000\n"), r.out());
         assertEquals(SCHEMA.defaults(), ConfigLoader.fromYaml(SCHEMA, r.out()));
         assertEquals(SCHEMA.defaults().toYaml(), r.out());
     }
@@ -65,7 +65,7 @@ class ConfigCommandTest {
         for (String key : SCHEMA.keys()) {
             assertTrue(md.contains("| `" + key + "` |"), "row for " + key);
         }
-        assertTrue(md.contains("| `train.steps` | `int` | `20000` |"), md);
+        assertTrue(md.contains("| `train.steps` | `int` | `15000` |"), md);
         for (String section : SCHEMA.sections()) {
             if (!section.isEmpty()) {
                 assertTrue(md.contains("## `" + section + "`"), "section " + section);

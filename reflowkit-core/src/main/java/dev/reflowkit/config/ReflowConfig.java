@@ -165,7 +165,7 @@ public final class ReflowConfig {
 
         b.describeSection("train", "Optimisation, learning-rate schedule, EMA of the weights, "
                 + "logging and checkpoints.");
-        b.add(Option.ofInt("train.steps", 20_000).optAtLeast(1)
+        b.add(Option.ofInt("train.steps", 15_000).optAtLeast(1)
                 .setDescription("Number of optimiser steps.")
                 .build());
         b.add(Option.ofInt("train.batch_size", 512).optAtLeast(1)

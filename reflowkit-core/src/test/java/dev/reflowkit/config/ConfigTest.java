@@ -21,7 +21,7 @@ class ConfigTest {
     @Test
     void typedGettersReadDefaults() {
         assertEquals(0L, defaults.getLong("seed"));
-        assertEquals(20000, defaults.getInt("train.steps"));
+        assertEquals(15000, defaults.getInt("train.steps"));
         assertEquals(1e-3, defaults.getDouble("train.lr"));
         assertEquals("8gaussians", defaults.getString("data.source"));
         assertEquals("heun", defaults.getString("sample.solver"));

@@ -36,7 +36,7 @@ class ReflowConfigTest {
         {"loss.weight_eps", "double", "0.001"},
         {"loss.ema_bins", "int", "20"},
         {"loss.ema_decay", "double", "0.99"},
-        {"train.steps", "int", "20000"},
+        {"train.steps", "int", "15000"},
         {"train.batch_size", "int", "512"},
         {"train.optimizer", "choice", "adam"},
         {"train.lr", "double", "0.001"},
