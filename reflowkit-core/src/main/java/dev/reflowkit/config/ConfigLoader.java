@@ -47,7 +47,8 @@ public final class ConfigLoader {
     private ConfigLoader() {}
 
     /**
-     * Loads a config.
+     * Loads a config: defaults, then the file, then the overrides; finally the settings of the
+     * {@code reflow.preset} (if any) for every key neither the file nor an override set.
      *
      * @param schema the options
      * @param fileOrNull a {@code .yaml}, {@code .yml} or {@code .json} file, or null for none
@@ -57,16 +58,42 @@ public final class ConfigLoader {
      */
     public static Config load(ConfigSchema schema, Path fileOrNull, List<String> overrides) {
         Map<String, Object> values = new LinkedHashMap<>(schema.defaults().toFlatMap());
+        Set<String> explicit = new HashSet<>();
         if (fileOrNull != null) {
             JsonNode root = read(fileOrNull);
-            apply(schema, root, values, "in file '" + fileOrNull + "'");
+            apply(schema, root, new Recording(values, explicit), "in file '" + fileOrNull + "'");
         }
         if (overrides != null) {
             for (String o : overrides) {
-                applyOverride(schema, o, values);
+                applyOverride(schema, o, new Recording(values, explicit));
             }
         }
+        if (schema.contains("reflow.preset")) {
+            Presets.apply(schema, values, explicit);
+        }
         return new Config(schema, values);
+    }
+
+    /** A view of the values that records which keys a file or an override set. */
+    private static final class Recording extends java.util.AbstractMap<String, Object> {
+        private final Map<String, Object> values;
+        private final Set<String> explicit;
+
+        Recording(Map<String, Object> values, Set<String> explicit) {
+            this.values = values;
+            this.explicit = explicit;
+        }
+
+        @Override
+        public Object put(String key, Object value) {
+            explicit.add(key);
+            return values.put(key, value);
+        }
+
+        @Override
+        public Set<Map.Entry<String, Object>> entrySet() {
+            return values.entrySet();
+        }
     }
 
     /**

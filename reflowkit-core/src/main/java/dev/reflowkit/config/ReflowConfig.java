@@ -294,7 +294,64 @@ public final class ReflowConfig {
                 .setDescription("Solver of the near-exact reference solution that few-step "
                         + "results are compared against.")
                 .build());
+
+        b.describeSection("reflow", "ReFlow: train a new flow, initialised from a teacher, on "
+                + "(x0, x1) pairs drawn from the teacher's ODE. A preset fills in the recipe "
+                + "(time distribution, loss, weight, dropout, pair directions) for every key "
+                + "the configuration does not set itself; see docs/PRESETS.md.");
+        b.add(Option.ofChoice("reflow.preset", "none", Presets.NAMES.toArray(new String[0]))
+                .setDescription("Named recipe: baseline, rectified-flow (Liu et al. 2022), rfpp "
+                        + "(Lee et al. 2024), simple-reflow (all seven improvements), or none.")
+                .build());
+        b.add(Option.ofString("reflow.teacher", "")
+                .setDescription("Teacher checkpoint (model.ckpt) whose weights initialise the "
+                        + "ReFlow model; empty for a teacher run.")
+                .build());
+        b.add(Option.ofStringList("reflow.pairs", List.of())
+                .setDescription("Pair-store directories to train on (any mix of backward, "
+                        + "forward and projected stores).")
+                .build());
+        b.add(Option.ofDoubleList("reflow.mix", List.of()).optAtLeast(0)
+                .setDescription("Sampling weight of each pair store, in the order of "
+                        + "reflow.pairs; empty means proportional to the stores' pair counts.")
+                .build());
+        b.add(Option.ofDouble("reflow.dropout", -1.0).optLessThan(1)
+                .optRule(v -> v == -1.0 || v >= 0, "-1 (the teacher's) or in [0, 1)")
+                .setDescription("Dropout of the ReFlow phase; -1 keeps the teacher's "
+                        + "model.dropout.")
+                .build());
+        b.add(Option.ofStringList("reflow.directions", List.of("backward"))
+                .optRule(ReflowConfig::isDirectionList, "non-empty, of backward, forward, projected")
+                .setDescription("Which pair stores the pipeline trains this recipe on: backward "
+                        + "(noise integrated 1 -> 0), forward (real data integrated 0 -> 1), "
+                        + "projected (ours: backward pairs matched to real data).")
+                .build());
+        b.add(Option.ofInt("reflow.rounds", 1).optAtLeast(1)
+                .setDescription("ReFlow rounds of the pipeline (k-rectified flow: round k "
+                        + "draws its pairs from round k-1's model).")
+                .build());
+
+        b.describeSection("pipeline", "The end-to-end job: teacher -> pairs -> ReFlow models -> "
+                + "evaluation -> report. Each stage reuses work already done in its directory.");
+        b.add(Option.ofStringList("pipeline.models", List.of("baseline", "simple-reflow"))
+                .optRule(ReflowConfig::isPresetList, "preset names other than none")
+                .setDescription("ReFlow recipes (presets) to train and compare with the teacher.")
+                .build());
+        b.add(Option.ofStringList("pipeline.reflow_set", List.of())
+                .optRule(l -> l.stream().allMatch(o -> o.contains("=")), "key=value entries")
+                .setDescription("Overrides applied to every ReFlow model after its preset, e.g. "
+                        + "[train.steps=4000, train.lr=5e-4].")
+                .build());
         return b.build();
+    }
+
+    private static boolean isDirectionList(List<String> l) {
+        return !l.isEmpty() && l.stream().allMatch(d -> d.equals("backward") || d.equals("forward")
+                || d.equals("projected"));
+    }
+
+    private static boolean isPresetList(List<String> l) {
+        return l.stream().allMatch(p -> Presets.NAMES.contains(p) && !p.equals("none"));
     }
 
     private static boolean isDataSource(String s) {
