@@ -1,7 +1,7 @@
 package dev.reflowkit.cli;
 
 import dev.reflowkit.config.Config;
-import dev.reflowkit.pipeline.TeacherTraining;
+import dev.reflowkit.pipeline.FlowTraining;
 import dev.reflowkit.train.CheckpointDirectory;
 import dev.reflowkit.train.TrainResult;
 import java.nio.file.Path;
@@ -42,7 +42,7 @@ final class TrainCommand implements Callable<Integer> {
             return 0;
         }
         Optional<Path> existing = new CheckpointDirectory(out).latest();
-        TrainResult r = TeacherTraining.run(c, out, resume, spec.commandLine().getParseResult().originalArgs(), null);
+        TrainResult r = FlowTraining.run(c, out, resume, spec.commandLine().getParseResult().originalArgs(), null);
         if (existing.isPresent() && CheckpointDirectory.stepOf(existing.get()) == r.steps()) {
             System.out.printf(Locale.ROOT, "nothing to do: %s already holds a finished run of %d steps%nmodel: %s%n",
                     out, r.steps(), r.checkpoint());

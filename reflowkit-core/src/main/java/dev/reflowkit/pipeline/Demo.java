@@ -39,7 +39,7 @@ public final class Demo {
         Path teacherDir = outputDir.resolve("teacher");
         RunRecord.write(outputDir, "demo", args, config, java.util.Map.of());
         out.println("== teacher: training on " + config.getString("data.source") + " -> " + teacherDir);
-        TeacherTraining.run(config, teacherDir, true, args, null);
+        FlowTraining.run(config, teacherDir, true, args, null);
         MetricsReport report = evaluateTeacher(config, teacherDir.resolve(FlowTrainer.FINAL_CHECKPOINT), out);
         report.write(outputDir.resolve("metrics.json"));
         out.println("== wrote " + outputDir.resolve("metrics.json"));

@@ -35,7 +35,7 @@ class TeacherQualityTest {
                 "train.checkpoint_every=1500", "train.log_every=500", "data.train_count=20000",
                 "eval.count=500", "eval.repeats=2", "eval.nfe=[1,9]", "sample.atol=1e-4", "sample.rtol=1e-4"));
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
-        TeacherTraining.run(c, dir, false, List.of(), new ProgressBar(quiet, 1, false));
+        FlowTraining.run(c, dir, false, List.of(), new ProgressBar(quiet, 1, false));
         MetricsReport report = Demo.evaluateTeacher(c, dir.resolve(FlowTrainer.FINAL_CHECKPOINT), quiet);
 
         double floor = report.floor().w2().mean();

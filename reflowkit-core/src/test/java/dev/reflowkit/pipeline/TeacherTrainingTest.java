@@ -19,7 +19,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-class TeacherTrainingTest {
+class FlowTrainingTest {
 
     @TempDir
     Path dir;
@@ -33,7 +33,7 @@ class TeacherTrainingTest {
     }
 
     private TrainResult train(Config c, boolean resume) throws IOException {
-        return TeacherTraining.run(c, dir, resume, List.of(),
+        return FlowTraining.run(c, dir, resume, List.of(),
                 new ProgressBar(new PrintStream(new ByteArrayOutputStream()), 1, false));
     }
 

@@ -5,6 +5,7 @@ import ai.djl.nn.Block;
 import dev.reflowkit.config.Config;
 import dev.reflowkit.config.ConfigLoader;
 import dev.reflowkit.config.ReflowConfig;
+import dev.reflowkit.coupling.Coupling;
 import dev.reflowkit.coupling.IndependentCoupling;
 import dev.reflowkit.engine.Engines;
 import dev.reflowkit.train.CheckpointDirectory;
@@ -23,20 +24,27 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Trains a teacher, the 1-rectified flow: flow matching on the independent coupling of the
- * configured data and N(0, I), written to a run directory ({@code model.ckpt}, checkpoints,
+ * Trains a flow from a configuration, in a run directory ({@code model.ckpt}, checkpoints,
  * {@code train_log.jsonl}, {@code config.yaml}, {@code run.json}).
+ *
+ * <ul>
+ *   <li>A <b>teacher</b> (1-rectified flow, {@code reflow.teacher} empty): flow matching on the
+ *       independent coupling of the configured data and N(0, I).
+ *   <li>A <b>ReFlow</b> model ({@code reflow.teacher} set): initialised from the teacher's EMA
+ *       weights and trained on the pairs of {@code reflow.pairs}, mixed by {@code reflow.mix},
+ *       with the ReFlow phase's dropout ({@code reflow.dropout}, -1 keeps the teacher's).
+ * </ul>
  */
-public final class TeacherTraining {
+public final class FlowTraining {
 
     /** Options a resumed run may change; everything else must match the run it continues. */
     private static final Set<String> RESUMABLE_CHANGES = Set.of(
             "train.steps", "train.checkpoint_every", "train.log_every", "train.keep_checkpoints");
 
-    private TeacherTraining() {}
+    private FlowTraining() {}
 
     /**
-     * Trains (or resumes, or finds already complete) a teacher.
+     * Trains (or resumes, or finds already complete) a teacher or a ReFlow model.
      *
      * @param config the resolved configuration
      * @param outputDir the run directory
@@ -59,19 +67,35 @@ public final class TeacherTraining {
                 requireCompatible(config, latest.get());
             }
         }
-        PointData data = PointData.load(config.getString("data.source"), config.getInt("data.train_count"),
-                config.getInt("eval.count"), config.getLong("seed"));
+        boolean reflow = !config.getString("reflow.teacher").isEmpty();
+        Coupling coupling;
         Map<String, Object> extra = new LinkedHashMap<>();
-        extra.put("data", data.eval().describe());
-        extra.put("train_points", data.train().n());
+        Config modelConfig = config;
+        if (reflow) {
+            ReflowInputs inputs = ReflowInputs.open(config);
+            coupling = inputs.coupling();
+            extra.putAll(inputs.describe());
+            double dropout = config.getDouble("reflow.dropout");
+            if (dropout >= 0) {
+                modelConfig = config.with("model.dropout", dropout);
+            }
+        } else {
+            PointData data = PointData.load(config.getString("data.source"), config.getInt("data.train_count"),
+                    config.getInt("eval.count"), config.getLong("seed"));
+            coupling = new IndependentCoupling(data.train());
+            extra.put("data", data.eval().describe());
+            extra.put("train_points", data.train().n());
+        }
         extra.put("resume", resume);
         RunRecord.write(outputDir, "train", args, config, extra);
         try (NDManager manager = Engines.newManager()) {
-            long[] shape = {data.train().d()};
-            Block model = Components.model(config, shape, manager);
+            Block model = Components.model(modelConfig, coupling.sampleShape(), manager);
+            if (reflow) {
+                ReflowInputs.initializeFromTeacher(model, Path.of(config.getString("reflow.teacher")), manager);
+            }
             FlowTrainer.Builder b = FlowTrainer.builder()
                     .setModel(model, manager)
-                    .setCoupling(new IndependentCoupling(data.train()))
+                    .setCoupling(coupling)
                     .setTimeDistribution(Components.timeDistribution(config))
                     .setLoss(Components.loss(config))
                     .setSettings(Components.trainSettings(config))
