@@ -13,9 +13,10 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code reflow demo}: the main job on the built-in default configuration. */
 @Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        header = "Train a teacher and score it at few NFE and with the adaptive reference solver.",
-        description = "Train a teacher on data.source (default 8gaussians) and score it at every eval.nfe"
-            + " (default 1, 2, 4, 9) and with the adaptive reference solver; writes DIR/metrics.json."
+        header = "Run the whole pipeline on the built-in defaults: teacher, pairs, ReFlow models, metrics.",
+        description = "The pipeline on the default configuration (8gaussians; teacher, baseline and"
+            + " simple-reflow; see `reflow pipeline`): scores every model at every eval.nfe (default 1, 2,"
+            + " 4, 9) and the teacher with the adaptive reference solver; writes DIR/metrics.json."
             + " Reruns reuse finished work.")
 final class DemoCommand implements Callable<Integer> {
 

@@ -14,6 +14,7 @@ import picocli.CommandLine.Command;
         description = "ReflowKit: flow matching and Simple ReFlow on the JVM.",
         subcommands = {
             DemoCommand.class,
+            PipelineCommand.class,
             TrainCommand.class,
             SampleCommand.class,
             ConfigCommand.class,

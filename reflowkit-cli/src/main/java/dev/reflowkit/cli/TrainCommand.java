@@ -17,7 +17,11 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code reflow train}: trains a teacher (1-rectified flow) on the configured data. */
 @Command(name = "train", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
-        description = "Train a flow (the teacher, 1-rectified flow) on the configured data set.")
+        header = "Train a flow: a teacher, or a ReFlow model when reflow.teacher and reflow.pairs are set.",
+        description = {"A teacher (1-rectified flow) trains on data.source. With reflow.teacher (a checkpoint)"
+            + " and reflow.pairs (pair stores from `reflow pairs`) it trains a ReFlow model initialised"
+            + " from the teacher; reflow.preset picks a recipe (baseline, rectified-flow, rfpp,"
+            + " simple-reflow)."})
 final class TrainCommand implements Callable<Integer> {
 
     @Spec

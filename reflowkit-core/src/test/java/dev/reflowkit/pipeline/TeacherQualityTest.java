@@ -36,7 +36,7 @@ class TeacherQualityTest {
                 "eval.count=500", "eval.repeats=2", "eval.nfe=[1,9]", "sample.atol=1e-4", "sample.rtol=1e-4"));
         PrintStream quiet = new PrintStream(new ByteArrayOutputStream());
         FlowTraining.run(c, dir, false, List.of(), new ProgressBar(quiet, 1, false));
-        MetricsReport report = Demo.evaluateTeacher(c, dir.resolve(FlowTrainer.FINAL_CHECKPOINT), quiet);
+        MetricsReport report = ModelEvaluation.evaluate(c, java.util.Map.of("teacher", dir.resolve(FlowTrainer.FINAL_CHECKPOINT)), quiet);
 
         double floor = report.floor().w2().mean();
         List<EvalRun> runs = report.runs();

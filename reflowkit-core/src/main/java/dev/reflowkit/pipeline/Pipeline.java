@@ -1,0 +1,100 @@
+package dev.reflowkit.pipeline;
+
+import dev.reflowkit.config.Config;
+import dev.reflowkit.config.Presets;
+import dev.reflowkit.eval.MetricsReport;
+import dev.reflowkit.train.FlowTrainer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The end-to-end job: teacher -> pairs -> ReFlow models -> evaluation, in one directory:
+ *
+ * <pre>
+ * DIR/teacher/                     the teacher run (model.ckpt, log, checkpoints)
+ * DIR/pairs/round1/backward/       pair stores drawn from the teacher (forward, projected too)
+ * DIR/reflow/PRESET/               one ReFlow run per preset of pipeline.models
+ * DIR/pairs/PRESET-round2/...      with reflow.rounds > 1: pairs from the previous round's model
+ * DIR/metrics.json                 every model at every eval.nfe, the teacher's reference, the floor
+ * </pre>
+ *
+ * <p>Every stage resumes or skips work already done in {@code DIR}, so rerunning the same command
+ * after an interruption continues where it stopped.
+ */
+public final class Pipeline {
+
+    private Pipeline() {}
+
+    /**
+     * Runs the pipeline.
+     *
+     * @param config the configuration (the teacher's; ReFlow models lay their preset on top)
+     * @param dir the pipeline directory
+     * @param args the command line, for the run records
+     * @param out where to print progress
+     * @return the metrics report (also written to {@code DIR/metrics.json})
+     * @throws IOException if outputs cannot be written
+     */
+    public static MetricsReport run(Config config, Path dir, List<String> args, PrintStream out) throws IOException {
+        RunRecord.write(dir, "pipeline", args, config, Map.of());
+        Path teacherDir = dir.resolve("teacher");
+        out.println("== teacher: " + config.getString("data.source") + " -> " + teacherDir);
+        FlowTraining.run(config, teacherDir, true, args, null);
+        Path teacher = teacherDir.resolve(FlowTrainer.FINAL_CHECKPOINT);
+
+        Map<String, Path> models = new LinkedHashMap<>();
+        models.put("teacher", teacher);
+        for (String preset : config.getStringList("pipeline.models")) {
+            Path current = teacher;
+            int rounds = config.getInt("reflow.rounds");
+            for (int round = 1; round <= rounds; round++) {
+                Path pairsDir = dir.resolve("pairs").resolve(round == 1 ? "round1" : preset + "-round" + round);
+                Config model = modelConfig(config, preset, current, pairsDir);
+                for (String direction : model.getStringList("reflow.directions")) {
+                    out.println("== pairs: " + direction + " from " + current + " -> " + pairsDir.resolve(direction));
+                    PairStages.generate(model, current, direction, pairsDir.resolve(direction));
+                }
+                String name = rounds == 1 ? preset : preset + "-round" + round;
+                Path modelDir = dir.resolve("reflow").resolve(name);
+                out.println("== reflow: " + name + " -> " + modelDir);
+                FlowTraining.run(model, modelDir, true, args, null);
+                current = modelDir.resolve(FlowTrainer.FINAL_CHECKPOINT);
+            }
+            models.put(preset, current);
+        }
+        out.println("== evaluation");
+        MetricsReport report = ModelEvaluation.evaluate(config, models, out);
+        report.write(dir.resolve("metrics.json"));
+        out.println("== wrote " + dir.resolve("metrics.json"));
+        return report;
+    }
+
+    /**
+     * The configuration of one ReFlow model: the base configuration with the preset laid on top,
+     * then {@code pipeline.reflow_set}, then the teacher and the pair stores it trains on.
+     *
+     * @param base the pipeline's configuration
+     * @param preset the preset
+     * @param teacher the checkpoint to initialise from and draw pairs with
+     * @param pairsDir the folder of this round's pair stores
+     * @return the model's configuration
+     */
+    public static Config modelConfig(Config base, String preset, Path teacher, Path pairsDir) {
+        Config c = Presets.overlay(base, preset);
+        for (String setting : base.getStringList("pipeline.reflow_set")) {
+            int eq = setting.indexOf('=');
+            String key = setting.substring(0, eq).trim();
+            c = c.with(key, c.schema().option(key).parse(setting.substring(eq + 1).trim()));
+        }
+        List<String> stores = new ArrayList<>();
+        for (String direction : c.getStringList("reflow.directions")) {
+            stores.add(pairsDir.resolve(direction).toString());
+        }
+        return c.with("reflow.teacher", teacher.toString()).with("reflow.pairs", stores);
+    }
+}
