@@ -3,6 +3,7 @@ package dev.reflowkit.pipeline;
 import dev.reflowkit.config.Config;
 import dev.reflowkit.config.Presets;
 import dev.reflowkit.eval.MetricsReport;
+import dev.reflowkit.report.HtmlReport;
 import dev.reflowkit.train.FlowTrainer;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -21,6 +22,7 @@ import java.util.Map;
  * DIR/reflow/PRESET/               one ReFlow run per preset of pipeline.models
  * DIR/pairs/PRESET-round2/...      with reflow.rounds > 1: pairs from the previous round's model
  * DIR/metrics.json                 every model at every eval.nfe, the teacher's reference, the floor
+ * DIR/report.html                  plots and tables of all of it, one self-contained page
  * </pre>
  *
  * <p>Every stage resumes or skips work already done in {@code DIR}, so rerunning the same command
@@ -57,7 +59,7 @@ public final class Pipeline {
                 Config model = modelConfig(config, preset, current, pairsDir);
                 for (String direction : model.getStringList("reflow.directions")) {
                     out.println("== pairs: " + direction + " from " + current + " -> " + pairsDir.resolve(direction));
-                    PairStages.generate(model, current, direction, pairsDir.resolve(direction));
+                    PairStages.generate(model, current, direction, pairsDir.resolve(direction), out);
                 }
                 String name = rounds == 1 ? preset : preset + "-round" + round;
                 Path modelDir = dir.resolve("reflow").resolve(name);
@@ -71,6 +73,8 @@ public final class Pipeline {
         MetricsReport report = ModelEvaluation.evaluate(config, models, out);
         report.write(dir.resolve("metrics.json"));
         out.println("== wrote " + dir.resolve("metrics.json"));
+        PipelineReport.write(config, models, report, dir.resolve(HtmlReport.FILE_NAME));
+        out.println("== wrote " + dir.resolve(HtmlReport.FILE_NAME));
         return report;
     }
 
