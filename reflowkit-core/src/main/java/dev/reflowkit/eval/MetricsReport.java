@@ -144,7 +144,7 @@ public record MetricsReport(String data, int count, int repeats, PointMetricSumm
     public MetricsReport merge(MetricsReport added) {
         List<String> problems = new ArrayList<>();
         if (!Objects.equals(data, added.data)) {
-            problems.add("data '" + data + "' vs '" + added.data + "'");
+            problems.add("data [" + data + "] vs [" + added.data + "]");
         }
         if (count != added.count) {
             problems.add("count " + count + " vs " + added.count);

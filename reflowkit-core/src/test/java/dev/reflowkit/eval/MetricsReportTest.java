@@ -104,7 +104,7 @@ class MetricsReportTest {
         MetricsReport a = report(List.of(fewStep("teacher", 1, 0.9)));
         MetricsReport b = new MetricsReport("moons", 200, 2, points(0.1), List.of());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> a.merge(b));
-        assertTrue(e.getMessage().contains("'8gaussians' vs 'moons'"), e.getMessage());
+        assertTrue(e.getMessage().contains("data [8gaussians] vs [moons]"), e.getMessage());
         assertTrue(e.getMessage().contains("count 100 vs 200"), e.getMessage());
         assertFalse(e.getMessage().contains("repeats"), e.getMessage());
     }
