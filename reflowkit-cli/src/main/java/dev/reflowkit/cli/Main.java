@@ -17,6 +17,7 @@ import picocli.CommandLine.Command;
             PipelineCommand.class,
             TrainCommand.class,
             SampleCommand.class,
+            EvalCommand.class,
             ConfigCommand.class,
             CommandLine.HelpCommand.class
         })

@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class HelpAndVersionTest {
 
-    private static final List<String> COMMANDS = List.of("demo", "train", "sample", "config", "help");
+    private static final List<String> COMMANDS = List.of("demo", "train", "sample", "eval", "config", "help");
     private static final String VERSION = "ReflowKit \\S+ \\(DJL 0\\.36\\.0, PyTorch 2\\.7\\.1 CPU\\)\\R?";
 
     @ParameterizedTest
@@ -43,7 +43,7 @@ class HelpAndVersionTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"demo", "train", "sample", "config", "help"})
+    @ValueSource(strings = {"demo", "train", "sample", "eval", "config", "help"})
     void everyCommandHasHelp(String command) {
         Cli.Result r = Cli.run(command, "--help");
         assertEquals(0, r.exitCode(), r::toString);
@@ -64,6 +64,12 @@ class HelpAndVersionTest {
             assertTrue(sample.contains(o), o + " in\n" + sample);
         }
         assertTrue(Cli.run("config", "--help").out().contains("--docs"));
+        String eval = Cli.run("eval", "--help").out();
+        for (String o : List.of("--model", "--out", "--data", "--nfe", "--append", "--name", "--guide-with",
+                "--guidance")) {
+            assertTrue(eval.contains(o), o + " in\n" + eval);
+        }
+        assertTrue(sample.contains("--guide-with") && sample.contains("--guidance"), sample);
     }
 
     @ParameterizedTest
@@ -75,7 +81,7 @@ class HelpAndVersionTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"demo", "train", "sample", "config"})
+    @ValueSource(strings = {"demo", "train", "sample", "eval", "config"})
     void everyCommandPrintsTheVersion(String command) {
         Cli.Result r = Cli.run(command, "--version");
         assertEquals(0, r.exitCode(), r::toString);

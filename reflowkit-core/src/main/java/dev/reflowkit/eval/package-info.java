@@ -1,5 +1,6 @@
 /**
  * Evaluation: sampling models at several NFEs, scoring them against held-out data with their
- * data-vs-data floor, and the {@code metrics.json} report.
+ * data-vs-data floor, measuring their trajectories (straightness, transport cost, discretization
+ * error against the adaptive reference from the same noise), and the {@code metrics.json} report.
  */
 package dev.reflowkit.eval;

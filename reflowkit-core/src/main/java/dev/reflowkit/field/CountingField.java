@@ -6,10 +6,12 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A decorator that counts the calls to a velocity field, to check a solver's reported NFE.
  *
- * <p>One call evaluates the whole batch, so for a solver the count equals its NFE per sample.
+ * <p>One call evaluates the whole batch, so for a solver the count times the wrapped field's
+ * {@linkplain CostedField#costOf cost per call} (1 for a plain field, 2 for a guided one) equals
+ * its NFE per sample; the cost is passed through, so wrapping does not change the reported NFE.
  * The counter is thread-safe.
  */
-public final class CountingField implements VelocityField {
+public final class CountingField implements CostedField {
 
     private final VelocityField field;
     private final AtomicLong calls = new AtomicLong();
@@ -31,6 +33,16 @@ public final class CountingField implements VelocityField {
     public NDArray velocity(NDArray x, NDArray t) {
         calls.incrementAndGet();
         return field.velocity(x, t);
+    }
+
+    /**
+     * The wrapped field's cost per call.
+     *
+     * @return {@code CostedField.costOf(delegate())}
+     */
+    @Override
+    public int evaluationsPerCall() {
+        return CostedField.costOf(field);
     }
 
     /**

@@ -19,7 +19,7 @@ import ai.djl.ndarray.NDArray;
  *
  * <p>Uses tensor operands only, so it is safe on the gradient path.
  */
-public final class TimeFlippedField implements VelocityField {
+public final class TimeFlippedField implements CostedField {
 
     private final VelocityField flipped;
 
@@ -40,6 +40,16 @@ public final class TimeFlippedField implements VelocityField {
     public NDArray velocity(NDArray x, NDArray t) {
         NDArray s = t.onesLike().sub(t);
         return flipped.velocity(x, s).neg();
+    }
+
+    /**
+     * The wrapped field's cost per call.
+     *
+     * @return {@code CostedField.costOf(delegate())}
+     */
+    @Override
+    public int evaluationsPerCall() {
+        return CostedField.costOf(flipped);
     }
 
     /**

@@ -6,13 +6,14 @@ import ai.djl.ndarray.types.Shape;
 import dev.reflowkit.field.VelocityField;
 import dev.reflowkit.solver.SampleResult;
 import dev.reflowkit.solver.SamplerPlan;
-import dev.reflowkit.solver.StepCallback;
 
 /**
  * Generates samples in batches: per-sample seeded noise at t = 1 ({@link SeededNoise}), integrated
  * to t = 0 with a {@link SamplerPlan}. Each batch runs in its own sub-manager, so memory is bounded
  * by the batch size whatever the count. A non-finite sample stops generation with a clear error
- * instead of being returned as data.
+ * instead of being returned as data. An optional {@link BatchObserver} sees each batch's noise, solver
+ * steps and result (e.g. to measure trajectories). The reported NFE counts network evaluations, as
+ * the solvers do: a guided evaluation counts both networks.
  */
 public final class BatchSampler {
 
@@ -33,6 +34,29 @@ public final class BatchSampler {
      */
     public static GeneratedSamples generate(VelocityField field, SamplerPlan plan, int count, int batchSize,
             long seed, long[] sampleShape, NDManager manager) {
+        return generate(field, plan, count, batchSize, seed, sampleShape, manager, BatchObserver.NONE);
+    }
+
+    /**
+     * Generates samples, showing each batch's noise, solver steps and result to an observer.
+     *
+     * @param field the velocity field
+     * @param plan the solver, grid and NFE
+     * @param count how many samples
+     * @param batchSize samples per batch
+     * @param seed the noise seed (sample i uses noise i of this seed)
+     * @param sampleShape the shape of one sample
+     * @param manager a manager for the batches' sub-managers
+     * @param observer sees every batch (its time counts in the reported seconds)
+     * @return the samples and their cost; the NFE counts network evaluations (a guided call
+     *     counts both networks)
+     * @throws SamplerDivergedException if a sample is NaN or infinite
+     */
+    public static GeneratedSamples generate(VelocityField field, SamplerPlan plan, int count, int batchSize,
+            long seed, long[] sampleShape, NDManager manager, BatchObserver observer) {
+        if (observer == null) {
+            throw new IllegalArgumentException("batch observer must not be null; use BatchObserver.NONE");
+        }
         int perSample = 1;
         for (long s : sampleShape) {
             perSample = Math.multiplyExact(perSample, (int) s);
@@ -47,7 +71,9 @@ public final class BatchSampler {
             System.arraycopy(sampleShape, 0, shape, 1, sampleShape.length);
             try (NDManager sub = manager.newSubManager()) {
                 NDArray x = sub.create(SeededNoise.normal(seed, first, n, perSample), new Shape(shape));
-                SampleResult r = plan.solver().solve(field, x, plan.grid(), false, StepCallback.NONE);
+                double[] grid = plan.grid();
+                observer.startBatch(first, grid[0], x);
+                SampleResult r = plan.solver().solve(field, x, grid, false, observer);
                 float[] values = r.x().toFloatArray();
                 for (int k = 0; k < values.length; k++) {
                     if (!Float.isFinite(values[k])) {
@@ -56,6 +82,7 @@ public final class BatchSampler {
                                 + "); nothing was written");
                     }
                 }
+                observer.endBatch(first, r.x());
                 System.arraycopy(values, 0, out, first * perSample, values.length);
                 nfeTotal += (long) r.nfe() * n;
             }

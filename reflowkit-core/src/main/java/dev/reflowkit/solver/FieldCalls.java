@@ -3,15 +3,18 @@ package dev.reflowkit.solver;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.reflowkit.field.CostedField;
 import dev.reflowkit.field.VelocityField;
 
 /**
  * A velocity field bound to one solve: it builds the time array the field expects and counts the
- * calls, which is the solve's exact NFE per sample.
+ * network evaluations, which is the solve's exact NFE per sample: each call costs {@link
+ * CostedField#costOf(VelocityField)} (1 for a plain field, 2 for a guided one, whose call
+ * evaluates two networks).
  *
  * <p>The time array has shape {@code (N)}, float32, filled with the current {@code t}, and is
  * created in the manager of {@code x} (the solver's per-step sub-manager), so it is freed with the
- * step. An optional limit makes the call that would exceed it throw {@link
+ * step. An optional limit on the evaluations makes the call that would exceed it throw {@link
  * NfeLimitExceededException} instead of evaluating.
  */
 public final class FieldCalls {
@@ -19,6 +22,7 @@ public final class FieldCalls {
     private final VelocityField field;
     private final String solver;
     private final int limit;
+    private final int cost;
     private int calls;
 
     /**
@@ -32,11 +36,11 @@ public final class FieldCalls {
     }
 
     /**
-     * Binds a field with a limit on the number of calls.
+     * Binds a field with a limit on the number of network evaluations.
      *
      * @param field the field
      * @param solver the solver's name, for messages
-     * @param limit the most calls allowed, at least 1
+     * @param limit the most network evaluations allowed, at least 1
      */
     public FieldCalls(VelocityField field, String solver, int limit) {
         if (field == null) {
@@ -48,6 +52,7 @@ public final class FieldCalls {
         this.field = field;
         this.solver = solver;
         this.limit = limit;
+        this.cost = CostedField.costOf(field);
     }
 
     /**
@@ -59,17 +64,17 @@ public final class FieldCalls {
      * @throws NfeLimitExceededException if the call would exceed the limit
      */
     public NDArray velocity(NDArray x, double t) {
-        if (calls >= limit) {
+        if (calls > limit - cost) {
             throw new NfeLimitExceededException(solver, limit, t);
         }
-        calls++;
+        calls += cost;
         NDArray time = x.getManager().full(new Shape(x.getShape().get(0)), (float) t,
                 DataType.FLOAT32);
         return field.velocity(x, time);
     }
 
     /**
-     * The number of calls so far.
+     * The network evaluations so far: the calls times the field's cost per call.
      *
      * @return the NFE per sample
      */
