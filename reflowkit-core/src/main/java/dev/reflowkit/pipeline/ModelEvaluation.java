@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDManager;
 import dev.reflowkit.config.Config;
 import dev.reflowkit.engine.Engines;
 import dev.reflowkit.eval.EvalRun;
+import dev.reflowkit.eval.EvalSetting;
 import dev.reflowkit.eval.MetricsReport;
 import dev.reflowkit.eval.PointEvaluation;
 import dev.reflowkit.metrics.PointMetricSummary;
@@ -17,8 +18,9 @@ import java.util.Map;
 
 /**
  * Scores trained models side by side: every model at every NFE of {@code eval.nfe} with
- * {@code eval.solver} on {@code eval.grid}, and the first model (the teacher) also with the
- * adaptive reference solver, all against the same held-out data and floor.
+ * {@code eval.solver} on {@code eval.grid} and with the adaptive reference solver (from the same
+ * noise, giving each few-step run its discretization error), all against the same held-out data
+ * and floor.
  */
 public final class ModelEvaluation {
 
@@ -48,23 +50,17 @@ public final class ModelEvaluation {
         try (NDManager manager = Engines.newManager()) {
             PointMetricSummary floor = evaluation.floor();
             out.println(row("floor (data vs data)", "-", floor));
-            boolean first = true;
+            List<EvalSetting> settings = new ArrayList<>();
+            for (int nfe : config.getIntList("eval.nfe")) {
+                settings.add(new EvalSetting(solver, grid, Components.plan(config, solver, grid, nfe)));
+            }
+            EvalSetting reference = new EvalSetting(ref, PointEvaluation.ADAPTIVE_GRID,
+                    Components.plan(config, ref, "uniform", 0));
             for (Map.Entry<String, Path> m : models.entrySet()) {
                 try (NDManager sub = manager.newSubManager()) {
                     TrainedModel model = TrainedModel.load(m.getValue(), ema, sub);
-                    for (int nfe : config.getIntList("eval.nfe")) {
-                        EvalRun r = evaluation.evaluate(m.getKey(), model.field(), model.sampleShape(),
-                                Components.plan(config, solver, grid, nfe), solver, grid, sub);
-                        runs.add(r);
-                        out.println(row(m.getKey() + " " + solver + "/" + grid, fmtNfe(r.nfe()), r.metrics()));
-                    }
-                    if (first) {
-                        EvalRun r = evaluation.evaluate(m.getKey(), model.field(), model.sampleShape(),
-                                Components.plan(config, ref, "uniform", 0), ref, "adaptive", sub);
-                        runs.add(r);
-                        out.println(row(m.getKey() + " " + ref, fmtNfe(r.nfe()), r.metrics()));
-                        first = false;
-                    }
+                    runs.addAll(evaluation.evaluateWithReference(m.getKey(), model.field(), model.sampleShape(),
+                            settings, reference, sub, r -> out.println(row(r))));
                 }
             }
             return new MetricsReport(evaluation.dataDescription(), count, repeats, floor, runs);
@@ -73,6 +69,15 @@ public final class ModelEvaluation {
 
     private static String fmtNfe(double nfe) {
         return nfe == Math.rint(nfe) ? Long.toString((long) nfe) : String.format(Locale.ROOT, "%.1f", nfe);
+    }
+
+    private static String row(EvalRun r) {
+        String name = r.model() + " " + r.solver() + (r.grid().equals(PointEvaluation.ADAPTIVE_GRID) ? "" : "/" + r.grid());
+        String line = row(name, fmtNfe(r.nfe()), r.metrics());
+        if (r.trajectory() != null && r.trajectory().discretizationRms() != null) {
+            line += String.format(Locale.ROOT, "   disc. RMS %.4f", r.trajectory().discretizationRms().mean());
+        }
+        return line;
     }
 
     private static String row(String name, String nfe, PointMetricSummary m) {
