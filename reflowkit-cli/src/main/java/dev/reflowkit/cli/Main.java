@@ -15,6 +15,7 @@ import picocli.CommandLine.Command;
         subcommands = {
             DemoCommand.class,
             PipelineCommand.class,
+            AblateCommand.class,
             TrainCommand.class,
             SampleCommand.class,
             EvalCommand.class,

@@ -16,12 +16,17 @@ import java.util.List;
 /** Runs the command line in-process with standard output and error captured. */
 final class Cli {
 
-    /** Overrides that make every run tiny: a 2x32 MLP, 30 steps of 64 pairs, 100 evaluation points. */
+    /**
+     * Overrides that make every run tiny: a 2x32 MLP, 30 steps of 64 pairs, 100 evaluation points,
+     * a few hundred ReFlow pairs and 20 ReFlow steps.
+     */
     static final List<String> TINY = List.of(
             "train.steps=30", "train.batch_size=64", "train.warmup_steps=0", "train.lr=0.005",
             "model.hidden=32", "model.depth=2", "model.time_scale=1", "data.train_count=2000",
             "train.checkpoint_every=10", "train.log_every=10", "eval.count=100", "eval.repeats=1",
-            "eval.nfe=[1,2]", "sample.atol=1e-3", "sample.rtol=1e-3");
+            "eval.nfe=[1,2]", "sample.atol=1e-3", "sample.rtol=1e-3",
+            "pairs.count=300", "pairs.forward_count=200", "pairs.nfe=5", "pairs.shard_size=100",
+            "pipeline.reflow_set=[train.steps=20]");
 
     private Cli() {}
 

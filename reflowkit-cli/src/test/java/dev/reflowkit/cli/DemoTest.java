@@ -11,7 +11,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -38,6 +37,10 @@ class DemoTest {
         JsonNode m = JSON.readTree(metrics.toFile());
         checkSchema(m);
         assertTrue(Files.exists(out.resolve("config.yaml")) && Files.exists(out.resolve("run.json")));
+        String html = Files.readString(out.resolve("report.html"));
+        assertTrue(html.contains("data:image/png;base64,") && html.contains("simple-reflow"), "report.html");
+        assertTrue(Files.exists(out.resolve("pairs/round1/backward/manifest.json")), "backward pairs");
+        assertTrue(Files.exists(out.resolve("pairs/round1/forward/manifest.json")), "forward pairs");
 
         // rerun: the teacher is reused (checkpoint untouched), metrics.json is written again
         Path teacher = out.resolve("teacher").resolve("model.ckpt");
@@ -75,24 +78,26 @@ class DemoTest {
 
         JsonNode runs = m.get("runs");
         assertTrue(runs.isArray());
-        assertEquals(3, runs.size(), "one run per eval.nfe [1, 2] plus the dopri5 reference: " + runs);
-        List<String> solvers = new ArrayList<>();
-        for (int i = 0; i < runs.size(); i++) {
-            JsonNode run = runs.get(i);
-            assertEquals("teacher", run.get("model").asText(), run.toString());
-            assertTrue(run.get("solver").isTextual() && run.get("grid").isTextual(), run.toString());
-            assertTrue(run.get("nfe").isNumber(), run.toString());
-            checkMetrics("run " + i, run.get("metrics"));
-            solvers.add(run.get("solver").asText());
+        List<String> models = List.of("teacher", "baseline", "simple-reflow");
+        assertEquals(3 * models.size(), runs.size(),
+                "per model: one run per eval.nfe [1, 2] plus its dopri5 reference: " + runs);
+        for (int k = 0; k < models.size(); k++) {
+            for (int i = 0; i < 3; i++) {
+                JsonNode run = runs.get(3 * k + i);
+                assertEquals(models.get(k), run.get("model").asText(), run.toString());
+                assertTrue(run.get("nfe").isNumber(), run.toString());
+                checkMetrics("run " + (3 * k + i), run.get("metrics"));
+                if (i < 2) {
+                    assertEquals("heun", run.get("solver").asText());
+                    assertEquals("uniform", run.get("grid").asText());
+                    assertEquals(i + 1, run.get("nfe").asDouble(), 0.0);
+                    assertTrue(run.get("metrics").get("discretization_error").isNumber(), run.toString());
+                } else {
+                    assertEquals("dopri5", run.get("solver").asText(), run.toString());
+                    assertTrue(run.get("nfe").asDouble() >= 6, "adaptive NFE " + run.get("nfe"));
+                }
+            }
         }
-        for (int i = 0; i < 2; i++) {
-            assertEquals("heun", runs.get(i).get("solver").asText());
-            assertEquals("uniform", runs.get(i).get("grid").asText());
-            assertEquals(i + 1, runs.get(i).get("nfe").asDouble(), 0.0);
-        }
-        JsonNode ref = runs.get(2);
-        assertEquals("dopri5", ref.get("solver").asText(), solvers.toString());
-        assertTrue(ref.get("nfe").asDouble() >= 6, "adaptive NFE " + ref.get("nfe"));
     }
 
     private static void checkMetrics(String what, JsonNode metrics) {

@@ -342,6 +342,16 @@ public final class ReflowConfig {
                 .setDescription("Overrides applied to every ReFlow model after its preset, e.g. "
                         + "[train.steps=4000, train.lr=5e-4].")
                 .build());
+
+        b.describeSection("ablate", "The ablation of the improvements (reflow ablate): from baseline add "
+                + "them one at a time, from simple-reflow remove them one at a time.");
+        b.add(Option.ofIntList("ablate.seeds", List.of(0, 1, 2)).optAtLeast(0)
+                .optRule(l -> !l.isEmpty(), "non-empty")
+                .setDescription("Seeds of the ReFlow runs of every variant (the teacher and pairs are shared).")
+                .build());
+        b.add(Option.ofChoice("ablate.sampler_grid", "edm", GRIDS)
+                .setDescription("Time grid of the sampler improvement (7), compared with eval.grid.")
+                .build());
         return b.build();
     }
 

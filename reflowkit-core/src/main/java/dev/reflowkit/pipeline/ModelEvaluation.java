@@ -36,6 +36,22 @@ public final class ModelEvaluation {
      * @throws IOException if the data cannot be read
      */
     public static MetricsReport evaluate(Config config, Map<String, Path> models, PrintStream out) throws IOException {
+        return evaluate(config, models, out, true);
+    }
+
+    /**
+     * Evaluates models, optionally without the adaptive reference runs (cheaper; no
+     * discretization error).
+     *
+     * @param config the configuration (data, eval and sample sections)
+     * @param models model names to checkpoints
+     * @param out where to print one line per run
+     * @param withReference whether to add each model's adaptive reference run
+     * @return the report
+     * @throws IOException if the data cannot be read
+     */
+    public static MetricsReport evaluate(Config config, Map<String, Path> models, PrintStream out,
+            boolean withReference) throws IOException {
         int count = config.getInt("eval.count");
         int repeats = config.getInt("eval.repeats");
         PointData data = PointData.load(config.getString("data.source"), config.getInt("data.train_count"),
@@ -59,8 +75,17 @@ public final class ModelEvaluation {
             for (Map.Entry<String, Path> m : models.entrySet()) {
                 try (NDManager sub = manager.newSubManager()) {
                     TrainedModel model = TrainedModel.load(m.getValue(), ema, sub);
-                    runs.addAll(evaluation.evaluateWithReference(m.getKey(), model.field(), model.sampleShape(),
-                            settings, reference, sub, r -> out.println(row(r))));
+                    if (withReference) {
+                        runs.addAll(evaluation.evaluateWithReference(m.getKey(), model.field(), model.sampleShape(),
+                                settings, reference, sub, r -> out.println(row(r))));
+                    } else {
+                        for (EvalSetting s : settings) {
+                            EvalRun r = evaluation.evaluate(m.getKey(), model.field(), model.sampleShape(), s.plan(),
+                                    s.solver(), s.grid(), sub);
+                            out.println(row(r));
+                            runs.add(r);
+                        }
+                    }
                 }
             }
             return new MetricsReport(evaluation.dataDescription(), count, repeats, floor, runs);
