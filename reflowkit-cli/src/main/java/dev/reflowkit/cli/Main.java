@@ -16,6 +16,7 @@ import picocli.CommandLine.Command;
             DemoCommand.class,
             TrainCommand.class,
             SampleCommand.class,
+            PairsCommand.class,
             ConfigCommand.class,
             CommandLine.HelpCommand.class
         })
