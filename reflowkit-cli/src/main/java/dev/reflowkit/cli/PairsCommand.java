@@ -27,8 +27,8 @@ import picocli.CommandLine.Option;
                 + " DIR/manifest.json and DIR/shards/pairs-FIRST-END.x0.npy/.x1.npy (float32, numpy-readable).",
             "backward: noise x1 integrated 1->0 to a generated x0. forward: the teacher's training point i"
                 + " integrated 0->1 to its x1. projected (ours): backward pairs whose x0 is replaced by the real"
-                + " training point matched to it by entropic optimal transport within blocks (pairs.block,"
-                + " pairs.sinkhorn_lambda).",
+                + " training point matched to it by optimal transport within blocks of pairs.block (exact, or"
+                + " entropic with pairs.sinkhorn_lambda > 0).",
             "Rerunning the same command resumes an interrupted store (intact shards are kept, missing or"
                 + " corrupted ones regenerated); other settings into an existing store are an error.",
             "Settings: the teacher's stored configuration with --set overrides of pairs.* and sample.* options"
@@ -40,7 +40,7 @@ final class PairsCommand implements Callable<Integer> {
             description = "Teacher checkpoint (model.ckpt).")
     Path teacher;
 
-    @Option(names = {"-d", "--direction"}, required = true,
+    @Option(names = {"-d", "--direction"}, paramLabel = "backward|forward|projected", required = true,
             description = "backward, forward or projected.")
     String direction;
 

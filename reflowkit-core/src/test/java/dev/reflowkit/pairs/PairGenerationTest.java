@@ -127,6 +127,16 @@ class PairGenerationTest {
         Path small = dir.resolve("backward-small");
         generate(small, PairDirection.BACKWARD, 100, 1);
         assertArrayEquals(Arrays.copyOf(store.x0(), 200), PairStore.open(small).x0());
+        // the adaptive solver: recorded with its tolerances, NFE measured
+        Path adaptive = dir.resolve("backward-dopri5");
+        PairGenerationResult d = generate(adaptive, PairDirection.BACKWARD, 100, 1, "pairs.solver=dopri5",
+                "sample.atol=1e-3", "sample.rtol=1e-3");
+        assertTrue(d.nfe() >= 6, "adaptive NFE " + d.nfe());
+        PairSettings ds = PairStore.open(adaptive).settings();
+        assertEquals("adaptive", ds.grid());
+        assertEquals(0, ds.nfe());
+        assertEquals(Map.of("atol", 1e-3, "rtol", 1e-3, "max_nfe", 10000.0), ds.solverOptions());
+        assertArrayEquals(Arrays.copyOf(store.x1(), 200), PairStore.open(adaptive).x1(), "the same noise");
         // another seed gives other pairs
         Path other = dir.resolve("backward-seed");
         generate(other, PairDirection.BACKWARD, 100, 1, "pairs.seed=12345");
