@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             TrainCommand.class,
             SampleCommand.class,
             EvalCommand.class,
+            PairsCommand.class,
             ConfigCommand.class,
             CommandLine.HelpCommand.class
         })

@@ -122,7 +122,8 @@ public final class FlowTraining {
         List<String> changed = new ArrayList<>();
         for (Map.Entry<String, Object> e : now.entrySet()) {
             String key = e.getKey();
-            boolean mutable = RESUMABLE_CHANGES.contains(key) || key.startsWith("sample.") || key.startsWith("eval.");
+            boolean mutable = RESUMABLE_CHANGES.contains(key) || key.startsWith("sample.") || key.startsWith("eval.")
+                    || key.startsWith("pairs.") || key.startsWith("pipeline.") || key.startsWith("ablate.");
             if (!mutable && !Objects.equals(e.getValue(), then.get(key))) {
                 changed.add(key + " (" + then.get(key) + " -> " + e.getValue() + ")");
             }
@@ -130,7 +131,7 @@ public final class FlowTraining {
         if (!changed.isEmpty()) {
             throw new IllegalArgumentException("cannot resume " + checkpoint + " with a different configuration: "
                     + String.join(", ", changed) + "; only train.steps, the checkpoint/log intervals and the"
-                    + " sample/eval settings may change");
+                    + " sample, eval, pairs, pipeline and ablate settings may change");
         }
     }
 }

@@ -8,15 +8,13 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.reflowkit.io.AtomicFiles;
+import dev.reflowkit.io.Checksums;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,7 +69,7 @@ public final class Checkpoints {
         meta.put("sample_shape", checkpoint.sampleShape());
         meta.put("parameter_names", checkpoint.parameterNames());
         Map<String, String> sums = new LinkedHashMap<>();
-        blobs.forEach((k, v) -> sums.put(k, sha256(v)));
+        blobs.forEach((k, v) -> sums.put(k, Checksums.sha256(v)));
         meta.put("sha256", sums);
         meta.put("config", checkpoint.config());
         byte[] metaBytes = JSON.writeValueAsBytes(meta);
@@ -124,7 +122,7 @@ public final class Checkpoints {
             if (blob == null) {
                 throw new CheckpointException(file, "missing entry " + g + ".ndlist");
             }
-            if (sums == null || !sha256(blob).equals(sums.get(g))) {
+            if (sums == null || !Checksums.sha256(blob).equals(sums.get(g))) {
                 throw new CheckpointException(file, "checksum mismatch in " + g + ".ndlist (corrupted file)");
             }
             try {
@@ -208,13 +206,5 @@ public final class Checkpoints {
             out[i] = ((Number) list.get(i)).doubleValue();
         }
         return out;
-    }
-
-    private static String sha256(byte[] bytes) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
     }
 }

@@ -48,14 +48,14 @@ class ConfigTest {
         assertEquals("model.hiden: unknown key; did you mean 'model.hidden'?",
                 error(() -> schema.option("model.hiden")));
         assertEquals("lr: unknown key; did you mean 'train.lr'?", error(() -> schema.option("lr")));
-        assertEquals("solver: unknown key; did you mean 'sample.solver' or 'eval.solver'?",
+        assertEquals("solver: unknown key; did you mean 'sample.solver', 'eval.solver' or 'pairs.solver'?",
                 error(() -> schema.option("solver")));
         String noHint = error(() -> schema.option("train.learning_rate_of_doom"));
         assertTrue(noHint.startsWith("train.learning_rate_of_doom: unknown key; 'train' has: "
                 + "steps, batch_size, optimizer, lr,"), noHint);
         String top = error(() -> schema.option("zzzzzz"));
         assertEquals("zzzzzz: unknown key; top-level keys are: seed, data, model, path, loss, "
-                + "train, sample, eval", top);
+                + "train, sample, eval, pairs", top);
         assertTrue(error(() -> schema.option("train")).startsWith(
                 "train: is a section, not an option; set one of its keys: steps, batch_size"));
     }
@@ -93,7 +93,7 @@ class ConfigTest {
         assertEquals(Map.of("seed", 3L), c.diffFromDefaults());
         assertEquals("Config{seed=3}", c.toString());
         Map<String, Object> nested = c.toNestedMap();
-        assertEquals(List.of("seed", "data", "model", "path", "loss", "train", "sample", "eval"),
+        assertEquals(List.of("seed", "data", "model", "path", "loss", "train", "sample", "eval", "pairs"),
                 List.copyOf(nested.keySet()));
         assertEquals(1e-3, ((Map<?, ?>) nested.get("train")).get("lr"));
         assertEquals(3L, nested.get("seed"));

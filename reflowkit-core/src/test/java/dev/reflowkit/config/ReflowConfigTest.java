@@ -72,6 +72,19 @@ class ReflowConfigTest {
         {"eval.count", "int", "1000"},
         {"eval.repeats", "int", "3"},
         {"eval.reference", "choice", "dopri5"},
+        {"pairs.count", "int", "100000"},
+        {"pairs.forward_count", "int", "50000"},
+        {"pairs.projected", "boolean", "false"},
+        {"pairs.solver", "choice", "heun"},
+        {"pairs.grid", "choice", "uniform"},
+        {"pairs.nfe", "int", "99"},
+        {"pairs.batch_size", "int", "1000"},
+        {"pairs.weights", "choice", "ema"},
+        {"pairs.shard_size", "int", "10000"},
+        {"pairs.workers", "int", "2"},
+        {"pairs.sinkhorn_lambda", "double", "0"},
+        {"pairs.block", "int", "250"},
+        {"pairs.seed", "long", "-1"},
     };
 
     @Test
@@ -86,7 +99,7 @@ class ReflowConfigTest {
             assertEquals(row[2], o.format(o.defaultValue()), row[0]);
         }
         assertEquals(keys, List.copyOf(schema.keys()));
-        assertEquals(List.of("", "data", "model", "path", "loss", "train", "sample", "eval"),
+        assertEquals(List.of("", "data", "model", "path", "loss", "train", "sample", "eval", "pairs"),
                 schema.sections());
     }
 

@@ -1,0 +1,165 @@
+package dev.reflowkit.pairs;
+
+import dev.reflowkit.io.DataFormatException;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.List;
+
+/**
+ * A finished pair store, validated and loaded into memory: {@code count} pairs
+ * {@code (x0_i, x1_i)} of one sample shape, with the manifest that describes how they were made.
+ *
+ * <p>Layout of a store directory: {@code manifest.json} ({@link PairManifest}) and
+ * {@code shards/pairs-FIRST-END.x0.npy} / {@code .x1.npy}, float32 arrays of shape
+ * {@code [END - FIRST, ...sampleShape]} readable by {@code numpy.load}; shard {@code k} holds pairs
+ * {@code [k S, min((k+1) S, count))} ({@link ShardRange}). Opening checks that the store is
+ * complete, that every shard is listed with its expected range and file names, and that every
+ * file exists, matches its SHA-256, is float32 and has the expected shape; any failure is a
+ * {@link DataFormatException} whose one-line message names the file.
+ *
+ * <pre>{@code
+ * PairStore store = PairStore.open(Path.of("runs/demo/pairs/backward"));
+ * float[] x0 = store.x0();   // count * sampleSize values, sample-major
+ * }</pre>
+ */
+public final class PairStore {
+
+    private final Path dir;
+    private final PairManifest manifest;
+    private final float[] x0;
+    private final float[] x1;
+
+    private PairStore(Path dir, PairManifest manifest, float[] x0, float[] x1) {
+        this.dir = dir;
+        this.manifest = manifest;
+        this.x0 = x0;
+        this.x1 = x1;
+    }
+
+    /**
+     * Opens, validates and loads a finished store.
+     *
+     * @param dir the store directory
+     * @return the store
+     * @throws DataFormatException naming the file if the store is missing its manifest, incomplete,
+     *     or has a missing, corrupted or malformed shard
+     * @throws IOException if a file cannot be read
+     */
+    public static PairStore open(Path dir) throws IOException {
+        Path file = dir.resolve(PairManifest.FILE);
+        PairManifest m;
+        try {
+            m = PairManifest.read(dir);
+        } catch (NoSuchFileException e) {
+            throw new DataFormatException(file, "no pair store here (missing " + PairManifest.FILE + ")");
+        }
+        PairSettings s = m.settings();
+        List<ShardRange> ranges = s.shards();
+        if (!m.complete() || m.shards().size() != ranges.size()) {
+            throw new DataFormatException(file, "incomplete pair store: " + m.shards().size() + " of "
+                    + ranges.size() + " shards finished; rerun the pairs command to finish it");
+        }
+        long total = (long) s.count() * s.sampleSize();
+        if (total > Integer.MAX_VALUE - 8) {
+            throw new DataFormatException(file, "the store holds " + total + " values per endpoint, too many to"
+                    + " load into memory at once");
+        }
+        float[] x0 = new float[(int) total];
+        float[] x1 = new float[(int) total];
+        for (int k = 0; k < ranges.size(); k++) {
+            PairManifest.ShardEntry e = m.shards().get(k);
+            ShardRange r = ranges.get(k);
+            if (e.index() != k || e.first() != r.first() || e.end() != r.end()) {
+                throw new DataFormatException(file, "shard entry " + k + " covers [" + e.first() + ", " + e.end()
+                        + ") as shard " + e.index() + ", expected shard " + k + " [" + r.first() + ", " + r.end() + ")");
+            }
+            PairShard shard = ShardFiles.read(dir, e, s.sampleShape());
+            System.arraycopy(shard.x0(), 0, x0, r.first() * s.sampleSize(), shard.x0().length);
+            System.arraycopy(shard.x1(), 0, x1, r.first() * s.sampleSize(), shard.x1().length);
+        }
+        return new PairStore(dir, m, x0, x1);
+    }
+
+    /**
+     * The store directory.
+     *
+     * @return the directory as given to {@link #open}
+     */
+    public Path directory() {
+        return dir;
+    }
+
+    /**
+     * The manifest.
+     *
+     * @return the manifest
+     */
+    public PairManifest manifest() {
+        return manifest;
+    }
+
+    /**
+     * The settings the pairs were made with.
+     *
+     * @return the settings
+     */
+    public PairSettings settings() {
+        return manifest.settings();
+    }
+
+    /**
+     * The pair direction.
+     *
+     * @return backward, forward or projected
+     */
+    public PairDirection direction() {
+        return manifest.settings().direction();
+    }
+
+    /**
+     * The number of pairs.
+     *
+     * @return the count
+     */
+    public int count() {
+        return manifest.settings().count();
+    }
+
+    /**
+     * The shape of one sample.
+     *
+     * @return e.g. {@code [2]}
+     */
+    public long[] sampleShape() {
+        return manifest.settings().sampleShape();
+    }
+
+    /**
+     * The number of values in one sample.
+     *
+     * @return the product of the sample shape
+     */
+    public int sampleSize() {
+        return manifest.settings().sampleSize();
+    }
+
+    /**
+     * All data endpoints, sample-major ({@code count * sampleSize} values). The array is shared,
+     * not copied: do not modify it.
+     *
+     * @return x0 of every pair
+     */
+    public float[] x0() {
+        return x0;
+    }
+
+    /**
+     * All noise endpoints, sample-major, shared like {@link #x0()}.
+     *
+     * @return x1 of every pair
+     */
+    public float[] x1() {
+        return x1;
+    }
+}

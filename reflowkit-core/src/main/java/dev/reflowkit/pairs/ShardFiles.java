@@ -1,0 +1,126 @@
+package dev.reflowkit.pairs;
+
+import dev.reflowkit.io.Checksums;
+import dev.reflowkit.io.DataFormatException;
+import dev.reflowkit.io.Npy;
+import dev.reflowkit.io.NpyArray;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+
+/**
+ * Writes, checks and reads the two {@code .npy} files of a shard ({@code float32}, shape
+ * {@code [n, ...sampleShape]}).
+ */
+final class ShardFiles {
+
+    private ShardFiles() {}
+
+    /**
+     * Writes a shard's two files atomically and returns its manifest entry.
+     *
+     * @param dir the store directory
+     * @param shard the pairs
+     * @param sampleShape the shape of one sample
+     * @return the entry, with the SHA-256 of both files as written
+     * @throws IOException if writing fails
+     */
+    static PairManifest.ShardEntry write(Path dir, PairShard shard, long[] sampleShape) throws IOException {
+        ShardRange r = shard.range();
+        long[] shape = new long[sampleShape.length + 1];
+        shape[0] = r.size();
+        System.arraycopy(sampleShape, 0, shape, 1, sampleShape.length);
+        Path x0 = dir.resolve(r.x0File());
+        Path x1 = dir.resolve(r.x1File());
+        Npy.write(x0, shard.x0(), shape);
+        Npy.write(x1, shard.x1(), shape);
+        return new PairManifest.ShardEntry(r.index(), r.first(), r.end(), r.x0File(), Checksums.sha256(x0),
+                r.x1File(), Checksums.sha256(x1));
+    }
+
+    /**
+     * Whether a finished shard's files are present and match their checksums.
+     *
+     * @param dir the store directory
+     * @param e the manifest entry
+     * @return true if both files are intact
+     * @throws IOException if a present file cannot be read
+     */
+    static boolean intact(Path dir, PairManifest.ShardEntry e) throws IOException {
+        for (String[] f : new String[][] {{e.x0File(), e.x0Sha256()}, {e.x1File(), e.x1Sha256()}}) {
+            Path p = dir.resolve(f[0]);
+            if (!Files.isRegularFile(p) || !Checksums.sha256(p).equals(f[1])) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Reads and validates a finished shard.
+     *
+     * @param dir the store directory
+     * @param e the manifest entry
+     * @param sampleShape the store's sample shape
+     * @return the pairs
+     * @throws DataFormatException naming the file: missing, checksum mismatch, not float32, or
+     *     wrong shape
+     * @throws IOException if a file cannot be read
+     */
+    static PairShard read(Path dir, PairManifest.ShardEntry e, long[] sampleShape) throws IOException {
+        ShardRange r = e.range();
+        if (!e.x0File().equals(r.x0File()) || !e.x1File().equals(r.x1File())) {
+            throw new DataFormatException(dir.resolve(PairManifest.FILE), "shard " + r.index()
+                    + " is listed under the files " + e.x0File() + " and " + e.x1File() + ", expected "
+                    + r.x0File() + " and " + r.x1File());
+        }
+        float[] x0 = readOne(dir.resolve(e.x0File()), e.x0Sha256(), r, sampleShape);
+        float[] x1 = readOne(dir.resolve(e.x1File()), e.x1Sha256(), r, sampleShape);
+        return new PairShard(r, x0, x1, 0);
+    }
+
+    private static float[] readOne(Path file, String sha256, ShardRange r, long[] sampleShape) throws IOException {
+        if (!Files.isRegularFile(file)) {
+            throw new DataFormatException(file, "missing shard file (shard " + r.index() + ", pairs ["
+                    + r.first() + ", " + r.end() + ")); rerun the pairs command to regenerate it");
+        }
+        String actual = Checksums.sha256(file);
+        if (!actual.equals(sha256)) {
+            throw new DataFormatException(file, "checksum mismatch (SHA-256 " + actual + ", manifest says "
+                    + sha256 + "): the shard is corrupted; rerun the pairs command to regenerate it");
+        }
+        String descr = descr(file);
+        if (!"<f4".equals(descr)) {
+            throw new DataFormatException(file, "wrong dtype " + descr + ", a pair shard must be float32 ('<f4')");
+        }
+        NpyArray a = Npy.read(file);
+        long[] expected = new long[sampleShape.length + 1];
+        expected[0] = r.size();
+        System.arraycopy(sampleShape, 0, expected, 1, sampleShape.length);
+        if (!Arrays.equals(a.shape(), expected)) {
+            throw new DataFormatException(file, "wrong shape " + Arrays.toString(a.shape()) + ", expected "
+                    + Arrays.toString(expected));
+        }
+        return a.data();
+    }
+
+    /** The {@code descr} of a {@code .npy} header, or {@code "unknown"}. */
+    private static String descr(Path file) throws IOException {
+        byte[] head = new byte[256];
+        int n;
+        try (InputStream in = Files.newInputStream(file)) {
+            n = in.readNBytes(head, 0, head.length);
+        }
+        String text = new String(head, 0, n, StandardCharsets.ISO_8859_1);
+        int k = text.indexOf("'descr':");
+        if (k < 0) {
+            return "unknown";
+        }
+        int open = text.indexOf('\'', k + 8);
+        int close = open < 0 ? -1 : text.indexOf('\'', open + 1);
+        return close < 0 ? "unknown" : text.substring(open + 1, close);
+    }
+}
