@@ -295,6 +295,58 @@ public final class ReflowConfig {
                         + "results are compared against.")
                 .build());
 
+        b.describeSection("pairs", "ReFlow pair generation: the teacher's ODE turns noise into "
+                + "generated data (backward pairs, 1 -> 0) and real data into noise (forward pairs, "
+                + "0 -> 1); pairs are written to a resumable pair store of .npy shards.");
+        b.add(Option.ofInt("pairs.count", 100_000).optAtLeast(1)
+                .setDescription("Number of backward (or projected) pairs.")
+                .build());
+        b.add(Option.ofInt("pairs.forward_count", 50_000).optAtLeast(0)
+                .setDescription("Number of forward pairs: pair i integrates training point i, so at most "
+                        + "the number of training points; 0 takes every training point.")
+                .build());
+        b.add(Option.ofBoolean("pairs.projected", false)
+                .setDescription("Replace the backward pairs by projected pairs (ours): generated x0 "
+                        + "matched to real training points by optimal transport within blocks of pairs.block.")
+                .build());
+        b.add(Option.ofChoice("pairs.solver", "heun", SOLVERS)
+                .setDescription("ODE solver of pair generation (dopri5 uses sample.atol, sample.rtol, "
+                        + "sample.max_nfe).")
+                .build());
+        b.add(Option.ofChoice("pairs.grid", "uniform", GRIDS)
+                .setDescription("Time grid of pair generation (grid parameters from sample.*).")
+                .build());
+        b.add(Option.ofInt("pairs.nfe", 99).optAtLeast(1)
+                .setDescription("Network evaluations per pair for fixed-step solvers (99 = 50 heun steps; "
+                        + "on the 2-D demo teacher the rms pair error vs dopri5 is 0.025, 1% of the data std).")
+                .build());
+        b.add(Option.ofInt("pairs.batch_size", 1000).optAtLeast(1)
+                .setDescription("Pairs integrated together per batch (part of a store's identity: it "
+                        + "may change the last bits).")
+                .build());
+        b.add(Option.ofChoice("pairs.weights", "ema", "ema", "raw")
+                .setDescription("Teacher weights used for pairs: the EMA or the raw trained weights.")
+                .build());
+        b.add(Option.ofInt("pairs.shard_size", 10_000).optAtLeast(1)
+                .setDescription("Pairs per shard file; shard k holds pairs [k S, (k+1) S).")
+                .build());
+        b.add(Option.ofInt("pairs.workers", 2).optAtLeast(1)
+                .setDescription("Worker threads generating shards in parallel (2 was ~20% faster than 1 "
+                        + "on 2 cores); the pairs do not depend on it.")
+                .build());
+        b.add(Option.ofDouble("pairs.sinkhorn_lambda", 0.0).optAtLeast(0)
+                .setDescription("Entropic regularization of projected pairs (Sinkhorn), relative to the "
+                        + "mean squared distance; 0 uses the exact optimal assignment.")
+                .build());
+        b.add(Option.ofInt("pairs.block", 250).optAtLeast(1)
+                .setDescription("Pairs matched together by projected pairs; must divide "
+                        + "pairs.shard_size.")
+                .build());
+        b.add(Option.ofLong("pairs.seed", -1).optAtLeast(-1)
+                .setDescription("Seed of the pair noise (pair i uses noise i of it) and of the "
+                        + "projection's data draws; -1 derives it from the run seed.")
+                .build());
+
         b.describeSection("reflow", "ReFlow: train a new flow, initialised from a teacher, on "
                 + "(x0, x1) pairs drawn from the teacher's ODE. A preset fills in the recipe "
                 + "(time distribution, loss, weight, dropout, pair directions) for every key "
@@ -353,57 +405,6 @@ public final class ReflowConfig {
                 .setDescription("Time grid of the sampler improvement (7), compared with eval.grid.")
                 .build());
 
-        b.describeSection("pairs", "ReFlow pair generation: the teacher's ODE turns noise into "
-                + "generated data (backward pairs, 1 -> 0) and real data into noise (forward pairs, "
-                + "0 -> 1); pairs are written to a resumable pair store of .npy shards.");
-        b.add(Option.ofInt("pairs.count", 100_000).optAtLeast(1)
-                .setDescription("Number of backward (or projected) pairs.")
-                .build());
-        b.add(Option.ofInt("pairs.forward_count", 50_000).optAtLeast(0)
-                .setDescription("Number of forward pairs: pair i integrates training point i, so at most "
-                        + "the number of training points; 0 takes every training point.")
-                .build());
-        b.add(Option.ofBoolean("pairs.projected", false)
-                .setDescription("Replace the backward pairs by projected pairs (ours): generated x0 "
-                        + "matched to real training points by optimal transport within blocks of pairs.block.")
-                .build());
-        b.add(Option.ofChoice("pairs.solver", "heun", SOLVERS)
-                .setDescription("ODE solver of pair generation (dopri5 uses sample.atol, sample.rtol, "
-                        + "sample.max_nfe).")
-                .build());
-        b.add(Option.ofChoice("pairs.grid", "uniform", GRIDS)
-                .setDescription("Time grid of pair generation (grid parameters from sample.*).")
-                .build());
-        b.add(Option.ofInt("pairs.nfe", 99).optAtLeast(1)
-                .setDescription("Network evaluations per pair for fixed-step solvers (99 = 50 heun steps; "
-                        + "on the 2-D demo teacher the rms pair error vs dopri5 is 0.025, 1% of the data std).")
-                .build());
-        b.add(Option.ofInt("pairs.batch_size", 1000).optAtLeast(1)
-                .setDescription("Pairs integrated together per batch (part of a store's identity: it "
-                        + "may change the last bits).")
-                .build());
-        b.add(Option.ofChoice("pairs.weights", "ema", "ema", "raw")
-                .setDescription("Teacher weights used for pairs: the EMA or the raw trained weights.")
-                .build());
-        b.add(Option.ofInt("pairs.shard_size", 10_000).optAtLeast(1)
-                .setDescription("Pairs per shard file; shard k holds pairs [k S, (k+1) S).")
-                .build());
-        b.add(Option.ofInt("pairs.workers", 2).optAtLeast(1)
-                .setDescription("Worker threads generating shards in parallel (2 was ~20% faster than 1 "
-                        + "on 2 cores); the pairs do not depend on it.")
-                .build());
-        b.add(Option.ofDouble("pairs.sinkhorn_lambda", 0.0).optAtLeast(0)
-                .setDescription("Entropic regularization of projected pairs (Sinkhorn), relative to the "
-                        + "mean squared distance; 0 uses the exact optimal assignment.")
-                .build());
-        b.add(Option.ofInt("pairs.block", 250).optAtLeast(1)
-                .setDescription("Pairs matched together by projected pairs; must divide "
-                        + "pairs.shard_size.")
-                .build());
-        b.add(Option.ofLong("pairs.seed", -1).optAtLeast(-1)
-                .setDescription("Seed of the pair noise (pair i uses noise i of it) and of the "
-                        + "projection's data draws; -1 derives it from the run seed.")
-                .build());
         return b.build();
     }
 

@@ -55,7 +55,7 @@ class ConfigTest {
                 + "steps, batch_size, optimizer, lr,"), noHint);
         String top = error(() -> schema.option("zzzzzz"));
         assertEquals("zzzzzz: unknown key; top-level keys are: seed, data, model, path, loss, "
-                + "train, sample, eval, pairs", top);
+                + "train, sample, eval, pairs, reflow, pipeline, ablate", top);
         assertTrue(error(() -> schema.option("train")).startsWith(
                 "train: is a section, not an option; set one of its keys: steps, batch_size"));
     }
@@ -93,7 +93,8 @@ class ConfigTest {
         assertEquals(Map.of("seed", 3L), c.diffFromDefaults());
         assertEquals("Config{seed=3}", c.toString());
         Map<String, Object> nested = c.toNestedMap();
-        assertEquals(List.of("seed", "data", "model", "path", "loss", "train", "sample", "eval", "pairs"),
+        assertEquals(List.of("seed", "data", "model", "path", "loss", "train", "sample", "eval", "pairs",
+                "reflow", "pipeline", "ablate"),
                 List.copyOf(nested.keySet()));
         assertEquals(1e-3, ((Map<?, ?>) nested.get("train")).get("lr"));
         assertEquals(3L, nested.get("seed"));

@@ -85,6 +85,17 @@ class ReflowConfigTest {
         {"pairs.sinkhorn_lambda", "double", "0"},
         {"pairs.block", "int", "250"},
         {"pairs.seed", "long", "-1"},
+        {"reflow.preset", "choice", "none"},
+        {"reflow.teacher", "string", ""},
+        {"reflow.pairs", "list of strings", "[]"},
+        {"reflow.mix", "list of doubles", "[]"},
+        {"reflow.dropout", "double", "-1"},
+        {"reflow.directions", "list of strings", "[backward]"},
+        {"reflow.rounds", "int", "1"},
+        {"pipeline.models", "list of strings", "[baseline, simple-reflow]"},
+        {"pipeline.reflow_set", "list of strings", "[]"},
+        {"ablate.seeds", "list of ints", "[0, 1, 2]"},
+        {"ablate.sampler_grid", "choice", "edm"},
     };
 
     @Test
