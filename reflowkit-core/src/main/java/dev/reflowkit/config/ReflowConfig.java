@@ -389,10 +389,10 @@ public final class ReflowConfig {
                 .optRule(ReflowConfig::isPresetList, "preset names other than none")
                 .setDescription("ReFlow recipes (presets) to train and compare with the teacher.")
                 .build());
-        b.add(Option.ofStringList("pipeline.reflow_set", List.of())
+        b.add(Option.ofStringList("pipeline.reflow_set", List.of("train.steps=5000"))
                 .optRule(l -> l.stream().allMatch(o -> o.contains("=")), "key=value entries")
                 .setDescription("Overrides applied to every ReFlow model after its preset, e.g. "
-                        + "[train.steps=4000, train.lr=5e-4].")
+                        + "[train.steps=4000, train.lr=5e-4]; the default shortens ReFlow runs to 5000 steps.")
                 .build());
 
         b.describeSection("ablate", "The ablation of the improvements (reflow ablate): from baseline add "
