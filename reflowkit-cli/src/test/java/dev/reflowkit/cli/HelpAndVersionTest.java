@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class HelpAndVersionTest {
 
-    private static final List<String> COMMANDS = List.of("demo", "train", "sample", "eval", "pipeline", "ablate", "pairs", "config", "help");
+    private static final List<String> COMMANDS = List.of("demo", "pipeline", "ablate", "train", "sample", "eval", "pairs", "config", "help");
     private static final String VERSION = "ReflowKit \\S+ \\(DJL 0\\.36\\.0, PyTorch 2\\.7\\.1 CPU\\)\\R?";
 
     @ParameterizedTest

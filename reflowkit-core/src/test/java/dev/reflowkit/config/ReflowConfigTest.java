@@ -110,7 +110,7 @@ class ReflowConfigTest {
             assertEquals(row[2], o.format(o.defaultValue()), row[0]);
         }
         assertEquals(keys, List.copyOf(schema.keys()));
-        assertEquals(List.of("", "data", "model", "path", "loss", "train", "sample", "eval", "pairs"),
+        assertEquals(List.of("", "data", "model", "path", "loss", "train", "sample", "eval", "pairs", "reflow", "pipeline", "ablate"),
                 schema.sections());
     }
 
