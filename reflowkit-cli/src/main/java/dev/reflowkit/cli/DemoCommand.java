@@ -4,12 +4,8 @@ import dev.reflowkit.config.Config;
 import dev.reflowkit.pipeline.Demo;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code reflow demo}: the main job on the built-in default configuration. */
 @Command(name = "demo", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
@@ -18,27 +14,19 @@ import picocli.CommandLine.Model.CommandSpec;
             + " simple-reflow; see `reflow pipeline`): scores every model at every eval.nfe (default 1, 2,"
             + " 4, 9) and the teacher with the adaptive reference solver; writes DIR/metrics.json."
             + " Reruns reuse finished work.")
-final class DemoCommand implements Callable<Integer> {
-
-    @Spec
-    CommandSpec spec;
-
-    @Mixin
-    ConfigOptions config = new ConfigOptions();
+final class DemoCommand extends ConfigJobCommand {
 
     @Option(names = {"-o", "--out"}, paramLabel = "DIR", defaultValue = "runs/demo",
             description = "Output directory (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    /** {@inheritDoc} */
     @Override
-    public Integer call() throws Exception {
-        Config c = config.resolve(List.of());
-        if (config.dryRun) {
-            System.out.print(c.toYaml());
-            return 0;
-        }
-        Demo.run(c, out, spec.commandLine().getParseResult().originalArgs(), System.out);
-        return 0;
+    Path outputDir() {
+        return out;
+    }
+
+    @Override
+    void run(Config c, Path dir, List<String> args) throws Exception {
+        Demo.run(c, dir, args, System.out);
     }
 }

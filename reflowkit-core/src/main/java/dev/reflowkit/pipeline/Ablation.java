@@ -117,7 +117,8 @@ public final class Ablation {
                 }
                 List<String> stores = new ArrayList<>();
                 for (String direction : model.getStringList("reflow.directions")) {
-                    PairStages.generate(model, teacher, direction, pairsDir.resolve(direction), out);
+                    // Pairs are shared by every variant and seed: drawn with the base configuration.
+                    PairStages.generate(config, teacher, direction, pairsDir.resolve(direction), out);
                     stores.add(pairsDir.resolve(direction).toString());
                 }
                 model = model.with("reflow.pairs", stores);
