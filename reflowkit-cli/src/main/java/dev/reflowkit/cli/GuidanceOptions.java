@@ -24,7 +24,7 @@ final class GuidanceOptions {
 
     @Option(names = "--guidance", paramLabel = "W",
             description = "Guidance weight W with --guide-with: 1 = the model alone, 0 = the weak model, > 1 guides"
-                + " away from the weak model.")
+                + " away from the weak model. With --class (sample): the classifier-free guidance weight.")
     Double weight;
 
     /**
@@ -33,7 +33,22 @@ final class GuidanceOptions {
      * @throws IllegalArgumentException if only one of them is given or the weight is not finite
      */
     void check() {
-        if (guideWith == null && weight != null) {
+        check(false);
+    }
+
+    /**
+     * Checks that the options come together; with classifier-free guidance ({@code --class}),
+     * {@code --guidance} alone is the classifier-free guidance weight.
+     *
+     * @param classGuidance whether {@code --class} was given
+     * @throws IllegalArgumentException if the options do not go together or the weight is not finite
+     */
+    void check(boolean classGuidance) {
+        if (classGuidance && guideWith != null) {
+            throw new IllegalArgumentException("--class cannot be combined with --guide-with " + guideWith
+                    + " (with --class, --guidance is the classifier-free guidance weight)");
+        }
+        if (guideWith == null && weight != null && !classGuidance) {
             throw new IllegalArgumentException("--guidance " + weight + " needs --guide-with WEAK_CKPT");
         }
         if (guideWith != null && weight == null) {

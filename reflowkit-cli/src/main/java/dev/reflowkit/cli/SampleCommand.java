@@ -7,6 +7,7 @@ import dev.reflowkit.config.Config;
 import dev.reflowkit.config.ConfigLoader;
 import dev.reflowkit.config.ReflowConfig;
 import dev.reflowkit.engine.Engines;
+import dev.reflowkit.field.ClassifierFreeGuidance;
 import dev.reflowkit.field.VelocityField;
 import dev.reflowkit.io.AtomicFiles;
 import dev.reflowkit.io.Npy;
@@ -33,7 +34,9 @@ import picocli.CommandLine.Model.CommandSpec;
         header = "Generate samples from a trained model into a .npy file.",
         description = "Generate samples from a trained model (noise at t=1 integrated to t=0) and write them"
             + " as a float32 .npy file [count, d]; a FILE.run.json beside it records the run. With --guide-with"
-            + " and --guidance, samples the auto-guided field (each evaluation runs both networks: 2 NFE).")
+            + " and --guidance, samples the auto-guided field (each evaluation runs both networks: 2 NFE). For a"
+            + " class-conditional model (model.classes > 0), --class K generates class K, with classifier-free"
+            + " guidance weight --guidance W (default 1).")
 final class SampleCommand implements Callable<Integer> {
 
     @Spec
@@ -69,6 +72,13 @@ final class SampleCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Print the resolved configuration and exit.")
     boolean dryRun;
 
+    @Option(names = "--class", paramLabel = "K",
+            description = "Class-conditional models only: generate class K (0 .. classes-1), or -1 for an even spread"
+                + " over the classes (sample i gets class i mod classes). With --guidance W, classifier-free"
+                + " guidance v = v_null + W (v_K - v_null): W = 1 (default) the conditional model, 0 unconditional;"
+                + " other W run both networks (2 NFE per evaluation).")
+    Integer classLabel;
+
     @Mixin
     GuidanceOptions guidance = new GuidanceOptions();
 
@@ -78,7 +88,7 @@ final class SampleCommand implements Callable<Integer> {
         if (!out.getFileName().toString().endsWith(".npy")) {
             throw new IllegalArgumentException("--out must name a .npy file, got " + out);
         }
-        guidance.check();
+        guidance.check(classLabel != null);
         try (NDManager manager = Engines.newManager()) {
             List<String> sets = new ArrayList<>();
             if (solver != null) {
@@ -114,10 +124,25 @@ final class SampleCommand implements Callable<Integer> {
             }
             boolean ema = c.getString("sample.weights").equals("ema");
             TrainedModel m = TrainedModel.load(model, ema, manager);
-            VelocityField field = guidance.field(m, model, ema, manager);
+            VelocityField field;
+            int batchSize = c.getInt("sample.batch_size");
+            double cfgWeight = guidance.weight == null ? 1.0 : guidance.weight;
+            if (classLabel != null) {
+                if (m.classes() == 0) {
+                    throw new IllegalArgumentException("--class " + classLabel + " needs a class-conditional model, but "
+                            + model + " is unconditional (model.classes = 0)");
+                }
+                field = new ClassifierFreeGuidance(m.conditional(), classLabel, cfgWeight);
+                if (classLabel == ClassifierFreeGuidance.SPREAD) {
+                    // every batch starts at a multiple of the class count, so sample i gets class i mod C
+                    batchSize = Math.max(m.classes(), batchSize - batchSize % m.classes());
+                }
+            } else {
+                field = guidance.field(m, model, ema, manager);
+            }
             GeneratedSamples g = BatchSampler.generate(field,
                     Components.plan(c, c.getString("sample.solver"), c.getString("sample.grid"), c.getInt("sample.nfe")),
-                    c.getInt("sample.count"), c.getInt("sample.batch_size"), c.getLong("seed"), m.sampleShape(), manager);
+                    c.getInt("sample.count"), batchSize, c.getLong("seed"), m.sampleShape(), manager);
             long[] shape = new long[m.sampleShape().length + 1];
             shape[0] = g.count();
             System.arraycopy(m.sampleShape(), 0, shape, 1, m.sampleShape().length);
@@ -129,6 +154,10 @@ final class SampleCommand implements Callable<Integer> {
                 extra.put("guide_with", guidance.guideWith.toString());
                 extra.put("guidance", guidance.weight);
             }
+            if (classLabel != null) {
+                extra.put("class", classLabel);
+                extra.put("cfg_weight", cfgWeight);
+            }
             extra.put("nfe", g.nfe());
             extra.put("seconds", g.seconds());
             Map<String, Object> record = RunRecord.describe("sample",
@@ -137,7 +166,9 @@ final class SampleCommand implements Callable<Integer> {
                     new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(record));
             System.out.printf(Locale.ROOT, "wrote %d samples to %s (%s, NFE %.1f%s, %.2f s)%n", g.count(), out,
                     c.getString("sample.solver"), g.nfe(),
-                    guidance.active() ? ", guided by " + guidance.guideWith + " with w=" + guidance.weightText() : "",
+                    guidance.active() ? ", guided by " + guidance.guideWith + " with w=" + guidance.weightText()
+                        : classLabel != null ? ", class " + (classLabel == ClassifierFreeGuidance.SPREAD ? "spread" : classLabel)
+                        + " with CFG w=" + cfgWeight : "",
                     g.seconds());
             return 0;
         }

@@ -98,6 +98,17 @@ public final class ReflowConfig {
                 .setDescription("Dropout probability on hidden activations (Simple ReFlow "
                         + "uses less for the ReFlow model than for the teacher).")
                 .build());
+        b.add(Option.ofInt("model.classes", 0).optAtLeast(0)
+                .setDescription("Class-conditional model with this many classes (0 = unconditional). "
+                        + "When > 0 the built-in data set's labels are used (8gaussians 8, moons 2, "
+                        + "checkerboard 8, spirals 2, rings 4; the count must match) and sampling "
+                        + "takes a class and a classifier-free guidance weight.")
+                .build());
+        b.add(Option.ofDouble("model.label_dropout", 0.1).optAtLeast(0).optLessThan(1)
+                .setDescription("Probability that a training sample's class label is replaced by the "
+                        + "null class (learns the unconditional field for classifier-free guidance); "
+                        + "used only when model.classes > 0.")
+                .build());
 
         b.describeSection("path", "The training time distribution T on [0, 1] "
                 + "(t = 0 data, t = 1 noise).");

@@ -34,6 +34,13 @@ import java.util.random.RandomGenerator;
  * </ul>
  * Here {@code z} is a standard normal draw and {@code u} a uniform one.
  *
+ * <p>Class labels ({@link #generateLabeled}, for class-conditional models; the points are those of
+ * {@link #generate}): {@code 8gaussians} the centre index 0..7 (E, W, N, S, NE, SE, NW, SW);
+ * {@code moons} 0 for the upper moon, 1 for the lower; {@code checkerboard} the square index
+ * {@code 2 col + row} (column {@code col = floor(x) + 2} in 0..3, {@code row} 0 for the lower and 1
+ * for the upper of the column's two squares); {@code spirals} 0 for the arm with {@code s = +1}, 1
+ * for {@code s = -1}; {@code rings} the ring index 0..3 from the inside out.
+ *
  * <p>Randomness: {@link java.util.SplittableRandom} seeded from {@code (seed, name)}, so two data
  * sets with the same seed are independent, and the same call always returns the same points
  * (pinned by a golden-value test against JDK 17's {@code SplittableRandom} algorithms). Point
@@ -54,6 +61,7 @@ public final class Toy2d {
         {SQRT_HALF, SQRT_HALF}, {SQRT_HALF, -SQRT_HALF}, {-SQRT_HALF, SQRT_HALF}, {-SQRT_HALF, -SQRT_HALF},
     };
     private static final int RING_COUNT = 4;
+    private static final int CHECKERBOARD_SQUARES = 8;
 
     private Toy2d() {}
 
@@ -78,35 +86,69 @@ public final class Toy2d {
      *     a negative {@code n}
      */
     public static PointSet generate(String name, int n, long seed) {
-        if (!isName(name)) {
-            throw new IllegalArgumentException("unknown toy data set '" + name + "' (valid: "
-                    + String.join(", ", NAMES) + ")");
-        }
+        return generateLabeled(name, n, seed).points();
+    }
+
+    /**
+     * Generates {@code n} points of a built-in data set with their class labels; the points are
+     * exactly those of {@link #generate} for the same arguments.
+     *
+     * @param name one of {@link #NAMES}
+     * @param n the number of points, {@code >= 0}
+     * @param seed the seed
+     * @return the points and their labels ({@link #classes(String)} classes)
+     * @throws IllegalArgumentException for an unknown name or a negative {@code n}
+     */
+    public static LabeledPoints generateLabeled(String name, int n, long seed) {
+        int classes = classes(name);
         if (n < 0) {
             throw new IllegalArgumentException("point count must be >= 0, got " + n);
         }
         RandomGenerator rng = Rngs.of(seed, "toy2d/" + name);
         float[] out = new float[2 * n];
+        int[] labels = new int[n];
         for (int i = 0; i < n; i++) {
-            switch (name) {
+            labels[i] = switch (name) {
                 case "8gaussians" -> eightGaussians(rng, out, i);
                 case "moons" -> moons(rng, out, i);
                 case "checkerboard" -> checkerboard(rng, out, i);
                 case "spirals" -> spirals(rng, out, i);
                 default -> rings(rng, out, i);
-            }
+            };
         }
-        return new PointSet(n, 2, out);
+        return new LabeledPoints(new PointSet(n, 2, out), labels, classes);
     }
 
-    private static void eightGaussians(RandomGenerator rng, float[] out, int i) {
-        double[] c = GAUSSIAN_CENTRES[rng.nextInt(GAUSSIAN_CENTRES.length)];
+    /**
+     * The number of classes of a built-in data set's labels.
+     *
+     * @param name one of {@link #NAMES}
+     * @return 8 for 8gaussians and checkerboard, 2 for moons and spirals, 4 for rings
+     * @throws IllegalArgumentException for an unknown name (the message lists the valid ones)
+     */
+    public static int classes(String name) {
+        if (!isName(name)) {
+            throw new IllegalArgumentException("unknown toy data set '" + name + "' (valid: "
+                    + String.join(", ", NAMES) + ")");
+        }
+        return switch (name) {
+            case "8gaussians" -> GAUSSIAN_CENTRES.length;
+            case "checkerboard" -> CHECKERBOARD_SQUARES;
+            case "rings" -> RING_COUNT;
+            default -> 2;
+        };
+    }
+
+    private static int eightGaussians(RandomGenerator rng, float[] out, int i) {
+        int k = rng.nextInt(GAUSSIAN_CENTRES.length);
+        double[] c = GAUSSIAN_CENTRES[k];
         double x = 4 * c[0] + 0.5 * rng.nextGaussian();
         double y = 4 * c[1] + 0.5 * rng.nextGaussian();
         put(out, i, x / 1.414, y / 1.414);
+        return k;
     }
 
-    private static void moons(RandomGenerator rng, float[] out, int i) {
+    private static int moons(RandomGenerator rng, float[] out, int i) {
         double theta = Math.PI * rng.nextDouble();
         boolean upper = rng.nextBoolean();
         double x = upper ? Math.cos(theta) : 1 - Math.cos(theta);
@@ -114,27 +156,35 @@ public final class Toy2d {
         x += 0.1 * rng.nextGaussian();
         y += 0.1 * rng.nextGaussian();
         put(out, i, (x - 0.5) * MOONS_SCALE, (y - 0.25) * MOONS_SCALE);
+        return upper ? 0 : 1;
     }
 
-    private static void checkerboard(RandomGenerator rng, float[] out, int i) {
+    private static int checkerboard(RandomGenerator rng, float[] out, int i) {
         double x = 4 * rng.nextDouble() - 2;
-        double y = rng.nextDouble() - 2 * rng.nextInt(2) + Math.floorMod((int) Math.floor(x), 2);
+        double u = rng.nextDouble();
+        int b = rng.nextInt(2);
+        int column = (int) Math.floor(x);
+        double y = u - 2 * b + Math.floorMod(column, 2);
         put(out, i, x, y);
+        return 2 * Math.min(column + 2, 3) + (1 - b);
     }
 
-    private static void spirals(RandomGenerator rng, float[] out, int i) {
+    private static int spirals(RandomGenerator rng, float[] out, int i) {
         double phi = 3 * Math.PI * Math.sqrt(rng.nextDouble());
         double s = rng.nextBoolean() ? 1 : -1;
         double scale = s * phi / (1.5 * Math.PI);
         double x = -Math.cos(phi) * scale + 0.05 * rng.nextGaussian();
         double y = Math.sin(phi) * scale + 0.05 * rng.nextGaussian();
         put(out, i, x, y);
+        return s > 0 ? 0 : 1;
     }
 
-    private static void rings(RandomGenerator rng, float[] out, int i) {
-        double radius = 0.5 * (1 + rng.nextInt(RING_COUNT)) + 0.05 * rng.nextGaussian();
+    private static int rings(RandomGenerator rng, float[] out, int i) {
+        int ring = rng.nextInt(RING_COUNT);
+        double radius = 0.5 * (1 + ring) + 0.05 * rng.nextGaussian();
         double angle = 2 * Math.PI * rng.nextDouble();
         put(out, i, radius * Math.cos(angle), radius * Math.sin(angle));
+        return ring;
     }
 
     private static void put(float[] out, int i, double x, double y) {

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
+import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
@@ -22,6 +23,14 @@ import java.util.List;
  * {@code (N)}; the output has the shape of {@code x}. The time enters through a
  * {@link SinusoidalTimeEmbedding} concatenated to {@code x}; dropout (if any) follows every hidden
  * activation. All operations use tensor operands only (gradient-safe).
+ *
+ * <p>Class-conditional ({@link Builder#optClasses}, {@code C > 0} classes): the input may be
+ * {@code NDList(x, t, labels)} with integer (or integral float) labels of shape {@code (N)} in
+ * {@code [0, C]}, and a learned table {@code E} of {@code C + 1} rows of the time-embedding width
+ * is added to the time embedding: {@code emb(t) + E[label]}. Row {@code C} is the null class ("no
+ * label"), used for label dropout during training and for unconditional evaluation; an input
+ * without labels uses it. With no classes the network has no table and is exactly the
+ * unconditional network (same parameters, same outputs).
  */
 public final class MlpVelocityNet extends AbstractBlock {
 
@@ -34,6 +43,8 @@ public final class MlpVelocityNet extends AbstractBlock {
     private final float dropout;
     private final SinusoidalTimeEmbedding timeEmbedding;
     private final List<Linear> layers = new ArrayList<>();
+    private final int classes;
+    private final Parameter classEmbedding;
 
     private MlpVelocityNet(Builder b) {
         super(VERSION);
@@ -43,6 +54,14 @@ public final class MlpVelocityNet extends AbstractBlock {
         this.activation = b.activation;
         this.dropout = b.dropout;
         this.timeEmbedding = new SinusoidalTimeEmbedding(b.timeDim, b.timeScale);
+        this.classes = b.classes;
+        this.classEmbedding = classes > 0
+                ? addParameter(Parameter.builder()
+                        .setName("class_embedding")
+                        .setType(Parameter.Type.WEIGHT)
+                        .optShape(new Shape(classes + 1, timeEmbedding.dim()))
+                        .build())
+                : null;
         for (int i = 0; i < depth; i++) {
             layers.add(addChildBlock("hidden" + i, Linear.builder().setUnits(hidden).build()));
         }
@@ -67,6 +86,15 @@ public final class MlpVelocityNet extends AbstractBlock {
         return dim;
     }
 
+    /**
+     * The number of classes of a conditional network; the null class has index {@code classes()}.
+     *
+     * @return C, 0 for an unconditional network
+     */
+    public int classes() {
+        return classes;
+    }
+
     /** {@inheritDoc} */
     @Override
     protected NDList forwardInternal(
@@ -76,7 +104,18 @@ public final class MlpVelocityNet extends AbstractBlock {
             PairList<String, Object> params) {
         NDArray x = inputs.get(0);
         NDArray t = inputs.get(1);
-        NDArray h = NDArrays.concat(new NDList(x, timeEmbedding.embed(t)), 1);
+        NDArray emb = timeEmbedding.embed(t);
+        if (classes > 0) {
+            NDArray labels = inputs.size() > 2
+                    ? inputs.get(2).toType(DataType.INT64, false)
+                    : x.getManager().full(new Shape(x.getShape().get(0)), classes, DataType.INT64);
+            NDArray table = parameterStore.getValue(classEmbedding, x.getDevice(), training);
+            emb = emb.add(labels.oneHot(classes + 1).toType(table.getDataType(), false).matMul(table));
+        } else if (inputs.size() > 2) {
+            throw new IllegalArgumentException("class labels given to an unconditional MlpVelocityNet"
+                    + " (build it with optClasses)");
+        }
+        NDArray h = NDArrays.concat(new NDList(x, emb), 1);
         for (int i = 0; i < depth; i++) {
             h = layers.get(i).forward(parameterStore, new NDList(h), training).singletonOrThrow();
             h = activation.apply(h);
@@ -109,7 +148,8 @@ public final class MlpVelocityNet extends AbstractBlock {
     @Override
     public String toString() {
         return "MlpVelocityNet(d=" + dim + ", hidden=" + hidden + ", depth=" + depth + ", "
-                + activation.configName() + ", time=" + timeEmbedding.dim() + ", dropout=" + dropout + ")";
+                + activation.configName() + ", time=" + timeEmbedding.dim() + ", dropout=" + dropout
+                + (classes > 0 ? ", classes=" + classes : "") + ")";
     }
 
     /** The builder of {@link MlpVelocityNet}: {@code setDim} is required. */
@@ -121,8 +161,21 @@ public final class MlpVelocityNet extends AbstractBlock {
         private float dropout;
         private int timeDim = 64;
         private float timeScale = 1000f;
+        private int classes;
 
         private Builder() {}
+
+        /**
+         * Makes the network class-conditional with {@code numClasses} classes plus a null class
+         * (default 0: unconditional, no class table).
+         *
+         * @param numClasses C, {@code >= 0}
+         * @return this builder
+         */
+        public Builder optClasses(int numClasses) {
+            this.classes = numClasses;
+            return this;
+        }
 
         /**
          * Sets the data dimension d (input and output width).
@@ -206,6 +259,9 @@ public final class MlpVelocityNet extends AbstractBlock {
             }
             if (!(dropout >= 0f && dropout < 1f)) {
                 throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
+            }
+            if (classes < 0) {
+                throw new IllegalArgumentException("MLP class count must be >= 0, got " + classes);
             }
             return new MlpVelocityNet(this);
         }

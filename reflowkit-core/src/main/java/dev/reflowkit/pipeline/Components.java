@@ -55,6 +55,7 @@ public final class Components {
                 .optActivation(ActivationKind.byName(config.getString("model.activation")))
                 .optDropout((float) config.getDouble("model.dropout"))
                 .optTimeEmbedding(config.getInt("model.time_dim"), (float) config.getDouble("model.time_scale"))
+                .optClasses(config.getInt("model.classes"))
                 .build();
         Engines.engine().setRandomSeed((int) StepRandom.derive(config.getLong("seed"), 0, Streams.MODEL_INIT));
         net.initialize(manager, DataType.FLOAT32, new Shape(1, sampleShape[0]), new Shape(1));

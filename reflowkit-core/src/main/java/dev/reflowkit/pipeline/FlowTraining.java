@@ -7,6 +7,7 @@ import dev.reflowkit.config.ConfigLoader;
 import dev.reflowkit.config.ReflowConfig;
 import dev.reflowkit.coupling.Coupling;
 import dev.reflowkit.coupling.IndependentCoupling;
+import dev.reflowkit.data.LabeledPoints;
 import dev.reflowkit.engine.Engines;
 import dev.reflowkit.train.CheckpointDirectory;
 import dev.reflowkit.train.Checkpoints;
@@ -34,6 +35,10 @@ import java.util.Set;
  *       weights and trained on the pairs of {@code reflow.pairs}, mixed by {@code reflow.mix},
  *       with the ReFlow phase's dropout ({@code reflow.dropout}, -1 keeps the teacher's).
  * </ul>
+ *
+ * <p>A class-conditional teacher ({@code model.classes > 0}) trains on the labeled points of a
+ * built-in data set with label dropout {@code model.label_dropout}; ReFlow of conditional models
+ * is not supported.
  */
 public final class FlowTraining {
 
@@ -68,6 +73,11 @@ public final class FlowTraining {
             }
         }
         boolean reflow = !config.getString("reflow.teacher").isEmpty();
+        int classes = config.getInt("model.classes");
+        if (reflow && classes > 0) {
+            throw new IllegalArgumentException("model.classes = " + classes + ": ReFlow training of class-conditional"
+                    + " models is not supported (pair stores carry no labels); train a teacher only");
+        }
         Coupling coupling;
         Map<String, Object> extra = new LinkedHashMap<>();
         Config modelConfig = config;
@@ -82,7 +92,17 @@ public final class FlowTraining {
         } else {
             PointData data = PointData.load(config.getString("data.source"), config.getInt("data.train_count"),
                     config.getInt("eval.count"), config.getLong("seed"));
-            coupling = new IndependentCoupling(data.train());
+            if (classes > 0) {
+                LabeledPoints labeled = PointData.labeledTrain(config.getString("data.source"),
+                        config.getInt("data.train_count"), config.getLong("seed"));
+                if (labeled.classes() != classes) {
+                    throw new IllegalArgumentException("model.classes = " + classes + " but data set "
+                            + config.getString("data.source") + " has " + labeled.classes() + " classes");
+                }
+                coupling = new IndependentCoupling(labeled.points(), labeled.labels());
+            } else {
+                coupling = new IndependentCoupling(data.train());
+            }
             extra.put("data", data.eval().describe());
             extra.put("train_points", data.train().n());
         }
@@ -101,6 +121,9 @@ public final class FlowTraining {
                     .setSettings(Components.trainSettings(config))
                     .setOutputDir(outputDir)
                     .optConfig(config.toNestedMap());
+            if (classes > 0) {
+                b.optLabelDropout(classes, config.getDouble("model.label_dropout"));
+            }
             if (progress != null) {
                 b.optProgress(progress);
             }

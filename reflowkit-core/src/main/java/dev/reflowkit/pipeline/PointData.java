@@ -1,6 +1,7 @@
 package dev.reflowkit.pipeline;
 
 import dev.reflowkit.data.DataSpec;
+import dev.reflowkit.data.LabeledPoints;
 import dev.reflowkit.data.PointSet;
 import dev.reflowkit.data.Toy2d;
 import dev.reflowkit.eval.EvalData;
@@ -45,6 +46,26 @@ public record PointData(PointSet train, EvalData eval) {
         PointSet reference = all.slice(0, evalCount);
         PointSet partner = all.slice(evalCount, held);
         return new PointData(all.slice(held, all.n()), new FileEval(spec.describe(), reference, partner));
+    }
+
+    /**
+     * The class-labeled training points of a built-in data set: the same points as {@link
+     * #load}'s {@code train()} for the same arguments, with their labels.
+     *
+     * @param source the data spec, a built-in set
+     * @param trainCount points to generate
+     * @param seed the run seed
+     * @return the labeled training points
+     * @throws IllegalArgumentException if the source is not a built-in set (files carry no labels)
+     */
+    public static LabeledPoints labeledTrain(String source, int trainCount, long seed) {
+        DataSpec spec = DataSpec.parse(source);
+        if (!spec.isBuiltin()) {
+            throw new IllegalArgumentException("class labels are available only for the built-in data sets ("
+                    + String.join(", ", Toy2d.NAMES) + "), not " + spec.describe());
+        }
+        return Toy2d.generateLabeled(spec.name().orElseThrow(), trainCount,
+                StepRandom.derive(seed, 0, Streams.TRAIN_DATA));
     }
 
     private static PointSet shuffle(PointSet p, long seed) {

@@ -8,7 +8,9 @@ import ai.djl.util.Pair;
 import dev.reflowkit.config.Config;
 import dev.reflowkit.config.ConfigLoader;
 import dev.reflowkit.config.ReflowConfig;
+import dev.reflowkit.field.ConditionalField;
 import dev.reflowkit.field.VelocityField;
+import dev.reflowkit.model.BlockConditionalField;
 import dev.reflowkit.model.BlockVelocityField;
 import dev.reflowkit.train.Checkpoint;
 import dev.reflowkit.train.CheckpointException;
@@ -20,6 +22,10 @@ import java.util.List;
 /**
  * A trained velocity network loaded from a checkpoint for sampling, with the configuration it
  * was trained with.
+ *
+ * <p>A class-conditional model ({@code model.classes > 0} in its stored configuration) loads as a
+ * {@link ConditionalField}: {@link #field()} is then its unconditional (null-class) velocity and
+ * {@link #conditional()} gives the class-conditional field for classifier-free guidance.
  *
  * @param field the network as a velocity field (inference mode)
  * @param config the configuration stored in the checkpoint
@@ -58,8 +64,33 @@ public record TrainedModel(VelocityField field, Config config, long[] sampleShap
             } catch (IllegalArgumentException e) {
                 throw new CheckpointException(file, e.getMessage());
             }
-            return new TrainedModel(new BlockVelocityField(block, manager), config, c.sampleShape(),
-                    c.state().step());
+            int classes = config.getInt("model.classes");
+            VelocityField field = classes > 0 ? new BlockConditionalField(block, classes, manager)
+                    : new BlockVelocityField(block, manager);
+            return new TrainedModel(field, config, c.sampleShape(), c.state().step());
         }
+    }
+
+    /**
+     * The number of classes of a conditional model.
+     *
+     * @return {@code model.classes}, 0 for an unconditional model
+     */
+    public int classes() {
+        return field instanceof ConditionalField c ? c.classes() : 0;
+    }
+
+    /**
+     * The class-conditional field of a conditional model.
+     *
+     * @return the field
+     * @throws IllegalArgumentException if the model is unconditional
+     */
+    public ConditionalField conditional() {
+        if (field instanceof ConditionalField c) {
+            return c;
+        }
+        throw new IllegalArgumentException("the model is unconditional (model.classes = 0); class-conditional"
+                + " sampling needs a model trained with model.classes > 0");
     }
 }

@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
 
 /**
  * The flow-matching trainer: minimizes the generalized loss
@@ -40,6 +41,11 @@ import java.util.SplittableRandom;
  * {@code k - 1}: its batch and times come from {@link StepRandom#forStep}, and the engine is
  * re-seeded with a derived seed before the forward pass (dropout masks). A resumed run therefore
  * reproduces an uninterrupted one bit for bit on the same machine and thread count.
+ *
+ * <p>Class-conditional training ({@link Builder#optLabelDropout}): batches with labels are fed
+ * to the model as {@code NDList(x_t, t, labels)}; each label is replaced by the null class
+ * {@code C} with probability {@code p} (label dropout), drawn from the step's generator after the
+ * batch and the times, so the drop pattern is also a pure function of the seed and step.
  */
 public final class FlowTrainer {
 
@@ -57,6 +63,8 @@ public final class FlowTrainer {
     private final Path outputDir;
     private final Map<String, Object> config;
     private final ProgressBar progress;
+    private final int classes;
+    private final double labelDropout;
 
     private FlowTrainer(Builder b) {
         this.model = b.model;
@@ -67,6 +75,8 @@ public final class FlowTrainer {
         this.settings = b.settings;
         this.outputDir = b.outputDir;
         this.config = b.config;
+        this.classes = b.classes;
+        this.labelDropout = b.labelDropout;
         this.progress = b.progress != null ? b.progress : ProgressBar.onStderr(b.settings.steps());
     }
 
@@ -140,6 +150,7 @@ public final class FlowTrainer {
                 SplittableRandom rng = StepRandom.forStep(settings.seed(), step, StepRandom.STREAM_BATCH);
                 PairBatch batch = coupling.sample(rng, settings.batchSize());
                 float[] times = timeDistribution.sample(rng, batch.batch());
+                int[] labels = dropLabels(batch, rng, step);
                 engine.setRandomSeed((int) StepRandom.derive(settings.seed(), step, StepRandom.STREAM_DROPOUT));
                 double lr = settings.schedule().at(step);
                 double lossValue;
@@ -153,7 +164,9 @@ public final class FlowTrainer {
                     LossValue value;
                     try (GradientCollector gc = engine.newGradientCollector()) {
                         gc.zeroGradients();
-                        NDArray v = model.forward(parameterStore, new NDList(ps.xt(), t), true).singletonOrThrow();
+                        NDList input = labels == null ? new NDList(ps.xt(), t)
+                                : new NDList(ps.xt(), t, sub.create(labels));
+                        NDArray v = model.forward(parameterStore, input, true).singletonOrThrow();
                         value = loss.evaluate(v, ps.target(), t);
                         gc.backward(value.objective());
                     }
@@ -226,6 +239,48 @@ public final class FlowTrainer {
                 (samplesSeen - startSamples) / Math.max(seconds, 1e-9));
     }
 
+    /**
+     * The labels a step feeds the model: the batch's labels with label dropout applied (each
+     * replaced by the null class {@code C} with probability {@code p}, one {@code nextDouble} per
+     * sample), or null for an unconditional run.
+     *
+     * @param batch the step's batch
+     * @param rng the step's generator (after the batch and times were drawn)
+     * @param step the step, for messages
+     * @param classes the class count C, 0 for an unconditional run
+     * @param labelDropout the drop probability p
+     * @return the labels, or null
+     * @throws IllegalArgumentException if labels and classes do not go together
+     */
+    static int[] dropLabels(PairBatch batch, RandomGenerator rng, long step, int classes,
+            double labelDropout) {
+        int[] given = batch.labels();
+        if (classes == 0) {
+            if (given != null) {
+                throw new IllegalArgumentException("the coupling's batches carry class labels but the trainer has"
+                        + " no classes (set model.classes)");
+            }
+            return null;
+        }
+        if (given == null) {
+            throw new IllegalArgumentException("a conditional model (" + classes + " classes) needs labeled"
+                    + " batches; the coupling's batch at step " + (step + 1) + " has none");
+        }
+        int[] out = new int[given.length];
+        for (int i = 0; i < given.length; i++) {
+            if (given[i] < 0 || given[i] >= classes) {
+                throw new IllegalArgumentException("label " + given[i] + " at step " + (step + 1)
+                        + " is outside [0, " + classes + ")");
+            }
+            out[i] = rng.nextDouble() < labelDropout ? classes : given[i];
+        }
+        return out;
+    }
+
+    private int[] dropLabels(PairBatch batch, RandomGenerator rng, long step) {
+        return dropLabels(batch, rng, step, classes, labelDropout);
+    }
+
     private NonFiniteLossException nonFinite(long step, double lossValue, double gradNorm,
             CheckpointDirectory checkpoints) throws IOException {
         String what = !Double.isFinite(lossValue) ? "loss " + lossValue : "gradient norm " + gradNorm;
@@ -246,8 +301,31 @@ public final class FlowTrainer {
         private Path outputDir;
         private Map<String, Object> config = Map.of();
         private ProgressBar progress;
+        private int classes;
+        private double labelDropout;
 
         private Builder() {}
+
+        /**
+         * Trains a class-conditional model: labeled batches, with label dropout (default: no
+         * classes, unlabeled batches).
+         *
+         * @param classes the model's class count C, {@code > 0} (the null class is {@code C})
+         * @param rate the probability {@code p} in {@code [0, 1)} of replacing a label by the null class
+         * @return this builder
+         * @throws IllegalArgumentException if a value is out of range
+         */
+        public Builder optLabelDropout(int classes, double rate) {
+            if (classes <= 0) {
+                throw new IllegalArgumentException("label dropout needs > 0 classes, got " + classes);
+            }
+            if (!(rate >= 0 && rate < 1)) {
+                throw new IllegalArgumentException("label dropout must be in [0, 1), got " + rate);
+            }
+            this.classes = classes;
+            this.labelDropout = rate;
+            return this;
+        }
 
         /**
          * Sets the initialized model and the manager owning its parameters.

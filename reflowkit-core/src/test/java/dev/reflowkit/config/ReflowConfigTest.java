@@ -21,6 +21,8 @@ class ReflowConfigTest {
         {"model.time_dim", "int", "64"},
         {"model.time_scale", "double", "1000"},
         {"model.dropout", "double", "0"},
+        {"model.classes", "int", "0"},
+        {"model.label_dropout", "double", "0.1"},
         {"path.time", "choice", "uniform"},
         {"path.time_base", "double", "10"},
         {"path.time_a", "double", "4"},

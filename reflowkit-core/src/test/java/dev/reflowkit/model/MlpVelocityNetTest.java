@@ -81,4 +81,54 @@ class MlpVelocityNetTest {
         assertThrows(IllegalArgumentException.class, () -> MlpVelocityNet.builder().setDim(2).optDropout(1f).build());
         assertThrows(IllegalArgumentException.class, () -> new SinusoidalTimeEmbedding(7, 1f));
     }
+
+    private static MlpVelocityNet conditional(NDManager m, int classes) {
+        MlpVelocityNet n = MlpVelocityNet.builder().setDim(3).optHidden(16).optDepth(2)
+                .optTimeEmbedding(8, 1000f).optClasses(classes).build();
+        n.initialize(m, DataType.FLOAT32, new Shape(1, 3), new Shape(1));
+        return n;
+    }
+
+    @Test
+    void unconditionalNetworkKeepsItsParametersAndOutputs() {
+        try (NDManager m = Engines.newManager()) {
+            Engines.engine().setRandomSeed(11);
+            MlpVelocityNet a = net(m, 0f);
+            assertEquals(java.util.List.of("01hidden0_weight", "01hidden0_bias", "02hidden1_weight",
+                    "02hidden1_bias", "03out_weight", "03out_bias"), a.getParameters().keys());
+            assertEquals(0, a.classes());
+            Engines.engine().setRandomSeed(11);
+            MlpVelocityNet b = MlpVelocityNet.builder().setDim(3).optHidden(16).optDepth(2)
+                    .optActivation(ActivationKind.GELU).optTimeEmbedding(8, 1000f).optClasses(0).build();
+            b.initialize(m, DataType.FLOAT32, new Shape(1, 3), new Shape(1));
+            NDArray x = m.randomNormal(new Shape(5, 3));
+            NDArray t = m.randomUniform(0, 1, new Shape(5));
+            assertArrayEquals(new BlockVelocityField(a, m).velocity(x, t).toFloatArray(),
+                    new BlockVelocityField(b, m).velocity(x, t).toFloatArray());
+            assertThrows(IllegalArgumentException.class,
+                    () -> a.forward(new ParameterStore(m, false), new NDList(x, t, m.zeros(new Shape(5))), false));
+        }
+    }
+
+    @Test
+    void conditionalNetworkAddsOneClassTableWithANullRow() {
+        try (NDManager m = Engines.newManager()) {
+            MlpVelocityNet n = conditional(m, 4);
+            assertEquals(7, n.getParameters().size());
+            assertEquals("class_embedding", n.getParameters().get(0).getKey());
+            assertEquals(new Shape(5, 8), n.getParameters().get(0).getValue().getShape());
+            assertEquals(new Shape(16, 3 + 8), n.getParameters().get("01hidden0_weight").getShape());
+            BlockConditionalField f = new BlockConditionalField(n, 4, m);
+            NDArray x = m.randomNormal(new Shape(4, 3));
+            NDArray t = m.randomUniform(0, 1, new Shape(4));
+            float[] c0 = f.velocity(x, t, m.zeros(new Shape(4), DataType.INT32)).toFloatArray();
+            float[] c1 = f.velocity(x, t, m.ones(new Shape(4), DataType.INT32)).toFloatArray();
+            float[] nullClass = f.velocity(x, t, m.full(new Shape(4), 4, DataType.INT32)).toFloatArray();
+            assertFalse(Arrays.equals(c0, c1), "labels change the velocity");
+            assertArrayEquals(nullClass, f.velocity(x, t).toFloatArray(), "no labels = the null class");
+            assertArrayEquals(c1, f.velocity(x, t, m.ones(new Shape(4))).toFloatArray(), "float labels work too");
+            assertEquals(4, f.classes());
+        }
+        assertThrows(IllegalArgumentException.class, () -> MlpVelocityNet.builder().setDim(2).optClasses(-1).build());
+    }
 }
