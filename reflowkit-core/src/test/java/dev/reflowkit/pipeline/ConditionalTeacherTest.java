@@ -34,7 +34,7 @@ class ConditionalTeacherTest {
     Path dir;
 
     private static Config config(String... more) {
-        List<String> o = new ArrayList<>(List.of("train.steps=200", "train.batch_size=128", "model.hidden=48",
+        List<String> o = new ArrayList<>(List.of("train.steps=150", "train.batch_size=128", "model.hidden=48",
                 "model.depth=2", "model.classes=8", "train.lr=5e-3", "train.warmup_steps=20", "train.ema_halflife=2000",
                 "data.train_count=5000", "train.checkpoint_every=200", "train.log_every=200", "eval.count=50"));
         o.addAll(List.of(more));
