@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.reflowkit.config.Config;
 import dev.reflowkit.eval.EvalRun;
 import dev.reflowkit.eval.MetricsReport;
+import dev.reflowkit.eval.PointEvaluation;
 import dev.reflowkit.io.AtomicFiles;
 import dev.reflowkit.metrics.MetricSummary;
 import dev.reflowkit.train.FlowTrainer;
@@ -105,6 +106,7 @@ public final class Ablation {
         Path pairsDir = dir.resolve("pairs").resolve("round1");
         List<Integer> seeds = config.getIntList("ablate.seeds");
         List<Map<String, Object>> rows = new ArrayList<>();
+        rows.add(floorRow(config, seeds));
         for (Variant v : variants(config, false)) {
             Map<String, List<Double>> w2ByNfe = new LinkedHashMap<>();
             for (int seed : seeds) {
@@ -146,6 +148,28 @@ public final class Ablation {
             writeTables(config, rows, dir);
         }
         return rows;
+    }
+
+    /** The data-vs-data floor at the evaluation size, for the same seeds (every NFE column alike). */
+    private static Map<String, Object> floorRow(Config config, List<Integer> seeds) throws IOException {
+        int count = config.getInt("eval.count");
+        List<Double> floors = new ArrayList<>();
+        for (int seed : seeds) {
+            PointData data = PointData.load(config.getString("data.source"), config.getInt("data.train_count"),
+                    count, seed);
+            floors.add(new PointEvaluation(data.eval(), count, config.getInt("eval.repeats"), seed,
+                    config.getInt("sample.batch_size")).floor().w2().mean());
+        }
+        MetricSummary s = MetricSummary.of(floors.stream().mapToDouble(Double::doubleValue).toArray());
+        Map<String, Object> cols = new LinkedHashMap<>();
+        for (int nfe : config.getIntList("eval.nfe")) {
+            cols.put(Integer.toString(nfe), Map.of("mean", s.mean(), "std", s.std(), "seeds", floors.size()));
+        }
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("variant", "floor (data vs data)");
+        row.put("overrides", List.of());
+        row.put("w2", cols);
+        return row;
     }
 
     private static List<String> withSeed(List<String> sets, int seed) {
