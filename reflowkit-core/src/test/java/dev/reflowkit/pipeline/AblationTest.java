@@ -1,0 +1,68 @@
+package dev.reflowkit.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.reflowkit.config.Config;
+import dev.reflowkit.config.ConfigLoader;
+import dev.reflowkit.config.ReflowConfig;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AblationTest {
+
+    @TempDir
+    Path dir;
+
+    private static Config config(String... more) {
+        List<String> o = new java.util.ArrayList<>(List.of(
+                "train.steps=20", "train.batch_size=32", "train.warmup_steps=0", "model.hidden=16",
+                "model.depth=1", "model.time_scale=1", "data.train_count=600", "train.checkpoint_every=20",
+                "eval.count=40", "eval.repeats=1", "eval.nfe=[1,2]", "pairs.count=100", "pairs.forward_count=100",
+                "pairs.nfe=3", "pairs.shard_size=100", "pairs.block=50", "pipeline.reflow_set=[train.steps=5]",
+                "ablate.seeds=[0,1]"));
+        o.addAll(List.of(more));
+        return ConfigLoader.load(ReflowConfig.schema(), null, o);
+    }
+
+    @Test
+    void variantsAddAndRemoveTheApplicableImprovements() {
+        List<String> names = Ablation.variants(config(), false).stream().map(Ablation.Variant::name).toList();
+        assertEquals("baseline", names.get(0));
+        assertTrue(names.contains("baseline + 10^t time distribution"), names.toString());
+        assertTrue(names.contains("simple-reflow − forward pairs"), names.toString());
+        assertTrue(names.stream().noneMatch(n -> n.contains("HPF")), "HPF needs images");
+        assertTrue(names.stream().noneMatch(n -> n.contains("dropout")), "the teacher has no dropout");
+        List<String> withDropout = Ablation.variants(config("model.dropout=0.1"), true).stream()
+                .map(Ablation.Variant::name).toList();
+        assertTrue(withDropout.contains("baseline + smaller dropout") && withDropout.contains("baseline + HPF loss"));
+        assertEquals(names.size(), Ablation.variants(config("ablate.sampler_grid=uniform"), false).size() + 2,
+                "no sampler rows when the sampler grid is the evaluation grid");
+    }
+
+    @Test
+    void writesMeanAndStdOverSeeds() throws IOException {
+        Ablation.run(config(), dir, List.of(), new PrintStream(new ByteArrayOutputStream()));
+        JsonNode json = new ObjectMapper().readTree(dir.resolve("ablation.json").toFile());
+        JsonNode rows = json.get("rows");
+        assertEquals(1 + Ablation.variants(config(), false).size(), rows.size());
+        assertEquals("floor (data vs data)", rows.get(0).get("variant").asText());
+        for (JsonNode row : rows) {
+            for (String nfe : List.of("1", "2")) {
+                JsonNode cell = row.get("w2").get(nfe);
+                assertEquals(2, cell.get("seeds").asInt(), row.toString());
+                assertTrue(cell.get("mean").asDouble() > 0 && cell.get("std").asDouble() >= 0, row.toString());
+            }
+        }
+        String md = Files.readString(dir.resolve("ablation.md"));
+        assertEquals(rows.size() + 2, md.lines().filter(l -> l.startsWith("|")).count(), md);
+    }
+}
