@@ -32,16 +32,6 @@ class EdmConventionTest {
         manager.close();
     }
 
-    private static double maxAbsDiff(NDArray a, NDArray b) {
-        float[] x = a.toFloatArray();
-        float[] y = b.toFloatArray();
-        double m = 0;
-        for (int i = 0; i < x.length; i++) {
-            m = Math.max(m, Math.abs(x[i] - y[i]));
-        }
-        return m;
-    }
-
     @Test
     void scalarConversionsRoundTrip() {
         assertEquals(80.0 / 81, EdmConvention.tFromSigma(80), 1e-15);
@@ -77,11 +67,11 @@ class EdmConventionTest {
             NDArray tb = t.reshape(3, 1);
             NDArray xSigma = x0.add(n.mul(sb));                      // EDM: x0 + sigma n
             NDArray xt = x0.mul(tb.onesLike().sub(tb)).add(n.mul(tb)); // ours
-            assertTrue(maxAbsDiff(EdmConvention.xtFromXSigma(xSigma, sigma), xt) < 1e-5);
+            assertTrue(FieldAssertions.maxAbsDiff(EdmConvention.xtFromXSigma(xSigma, sigma), xt) < 1e-5);
             NDArray back = EdmConvention.xSigmaFromXt(xt, t);
-            assertTrue(maxAbsDiff(back, xSigma) < 1e-6 * 81 * 3,
-                    "x_sigma round trip " + maxAbsDiff(back, xSigma));
-            assertTrue(maxAbsDiff(EdmConvention.sigmaFromT(t), sigma) < 1e-5 * 80);
+            assertTrue(FieldAssertions.maxAbsDiff(back, xSigma) < 1e-6 * 81 * 3,
+                    "x_sigma round trip " + FieldAssertions.maxAbsDiff(back, xSigma));
+            assertTrue(FieldAssertions.maxAbsDiff(EdmConvention.sigmaFromT(t), sigma) < 1e-5 * 80);
         }
     }
 
@@ -95,7 +85,7 @@ class EdmConventionTest {
                 NDArray ts = m.full(new Shape(2), t);
                 NDArray a = fromEdm.velocity(x, ts);
                 NDArray b = exact.velocity(x, ts);
-                double d = maxAbsDiff(a, b);
+                double d = FieldAssertions.maxAbsDiff(a, b);
                 assertTrue(d < 1e-5 * (1 + maxAbs(b)), "t=" + t + ": " + d);
             }
         }
@@ -114,7 +104,7 @@ class EdmConventionTest {
             // exact flow from tMax: x_0 = s / std(tMax) x_tMax, std(t)^2 = (1-t)^2 s^2 + t^2
             double std = Math.sqrt((1 - tMax) * (1 - tMax) * S * S + tMax * tMax);
             NDArray expected = start.mul(S / std);
-            double d = maxAbsDiff(r.x(), expected);
+            double d = FieldAssertions.maxAbsDiff(r.x(), expected);
             assertTrue(d < 5e-3, "EDM-sampled data off by " + d);
             float[] out = r.x().toFloatArray();
             for (float v : out) {

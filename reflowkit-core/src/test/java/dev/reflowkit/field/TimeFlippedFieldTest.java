@@ -32,16 +32,6 @@ class TimeFlippedFieldTest {
         manager.close();
     }
 
-    private static double maxAbsDiff(NDArray a, NDArray b) {
-        float[] x = a.toFloatArray();
-        float[] y = b.toFloatArray();
-        double m = 0;
-        for (int i = 0; i < x.length; i++) {
-            m = Math.max(m, Math.abs(x[i] - y[i]));
-        }
-        return m;
-    }
-
     @Test
     void flippedModelEqualsOurVelocity() {
         VelocityField adapted = new TimeFlippedField(GaussianFields.flipped(S));
@@ -50,7 +40,7 @@ class TimeFlippedFieldTest {
             NDArray x = m.create(NOISE, new Shape(3, 2));
             for (float t : new float[] {0f, 0.1f, 0.5f, 0.77f, 1f}) {
                 NDArray ts = m.full(new Shape(3), t);
-                double d = maxAbsDiff(adapted.velocity(x, ts), ours.velocity(x, ts));
+                double d = FieldAssertions.maxAbsDiff(adapted.velocity(x, ts), ours.velocity(x, ts));
                 assertTrue(d < 1e-6, "t=" + t + ": " + d);
             }
         }
@@ -72,19 +62,19 @@ class TimeFlippedFieldTest {
             // the model run in its own convention, from s = 0 (noise) up to s = 1 (data)
             SampleResult ownConvention = solver.solve(
                     GaussianFields.flipped(S), x1, flippedGrid, false, null);
-            assertTrue(maxAbsDiff(adapted.x(), ours.x()) < 1e-6,
-                    "vs ours: " + maxAbsDiff(adapted.x(), ours.x()));
-            assertTrue(maxAbsDiff(adapted.x(), ownConvention.x()) < 1e-5,
-                    "vs own convention: " + maxAbsDiff(adapted.x(), ownConvention.x()));
+            assertTrue(FieldAssertions.maxAbsDiff(adapted.x(), ours.x()) < 1e-6,
+                    "vs ours: " + FieldAssertions.maxAbsDiff(adapted.x(), ours.x()));
+            assertTrue(FieldAssertions.maxAbsDiff(adapted.x(), ownConvention.x()) < 1e-5,
+                    "vs own convention: " + FieldAssertions.maxAbsDiff(adapted.x(), ownConvention.x()));
             // and both are right: the exact flow maps x1 to s x1
             SampleResult fine = new Rk4Solver().solve(
                     new TimeFlippedField(GaussianFields.flipped(S)), x1,
                     EdmGrid.builder().build().points(1, 0, 40), false, null);
             NDArray exact = x1.mul(S);
-            assertTrue(maxAbsDiff(fine.x(), exact) < 1e-4, "exact: "
-                    + maxAbsDiff(fine.x(), exact));
-            assertTrue(maxAbsDiff(adapted.x(), exact) < 5e-2,
-                    "12 Heun steps vs exact: " + maxAbsDiff(adapted.x(), exact));
+            assertTrue(FieldAssertions.maxAbsDiff(fine.x(), exact) < 1e-4, "exact: "
+                    + FieldAssertions.maxAbsDiff(fine.x(), exact));
+            assertTrue(FieldAssertions.maxAbsDiff(adapted.x(), exact) < 5e-2,
+                    "12 Heun steps vs exact: " + FieldAssertions.maxAbsDiff(adapted.x(), exact));
         }
     }
 }
