@@ -104,7 +104,8 @@ final class EvalCommand implements Callable<Integer> {
         }
         guidance.check();
         try (NDManager manager = Engines.newManager()) {
-            Config stored = TrainedModel.load(model, true, manager).config();
+            TrainedModel emaModel = TrainedModel.load(model, true, manager); // reused unless raw weights
+            Config stored = emaModel.config();
             Config c = ConfigLoader.fromMap(ReflowConfig.schema(), stored.toNestedMap(), overrides());
             if (dryRun) {
                 System.out.print(c.toYaml());
@@ -140,7 +141,7 @@ final class EvalCommand implements Callable<Integer> {
             }
 
             boolean ema = c.getString("sample.weights").equals("ema");
-            TrainedModel m = TrainedModel.load(model, ema, manager);
+            TrainedModel m = ema ? emaModel : TrainedModel.load(model, false, manager);
             VelocityField field = guidance.field(m, model, ema, manager);
             String runName = runName();
 

@@ -116,14 +116,15 @@ final class SampleCommand implements Callable<Integer> {
                 }
             }
             // The checkpoint's own configuration, with the sampling options of this command on top.
-            Config stored = TrainedModel.load(model, true, manager).config();
+            TrainedModel emaModel = TrainedModel.load(model, true, manager); // reused unless raw weights
+            Config stored = emaModel.config();
             Config c = ConfigLoader.fromMap(ReflowConfig.schema(), stored.toNestedMap(), sets);
             if (dryRun) {
                 System.out.print(c.toYaml());
                 return 0;
             }
             boolean ema = c.getString("sample.weights").equals("ema");
-            TrainedModel m = TrainedModel.load(model, ema, manager);
+            TrainedModel m = ema ? emaModel : TrainedModel.load(model, false, manager);
             VelocityField field;
             int batchSize = c.getInt("sample.batch_size");
             double cfgWeight = guidance.weight == null ? 1.0 : guidance.weight;
