@@ -10,11 +10,11 @@ import dev.reflowkit.eval.EvalData;
 import dev.reflowkit.eval.EvalRun;
 import dev.reflowkit.eval.EvalSetting;
 import dev.reflowkit.eval.MetricsReport;
-import dev.reflowkit.eval.PointEvaluation;
+import dev.reflowkit.eval.SampleEvaluation;
 import dev.reflowkit.eval.TrajectorySummary;
 import dev.reflowkit.field.VelocityField;
 import dev.reflowkit.metrics.MetricSummary;
-import dev.reflowkit.metrics.PointMetricSummary;
+import dev.reflowkit.metrics.MetricSummaries;
 import dev.reflowkit.pipeline.Components;
 import dev.reflowkit.pipeline.PointData;
 import dev.reflowkit.pipeline.TrainedModel;
@@ -122,12 +122,12 @@ final class EvalCommand implements Callable<Integer> {
             for (int budget : c.getIntList("eval.nfe")) {
                 settings.add(new EvalSetting(solverName, gridName, Components.plan(c, solverName, gridName, budget)));
             }
-            EvalSetting reference = new EvalSetting(ref, PointEvaluation.ADAPTIVE_GRID,
+            EvalSetting reference = new EvalSetting(ref, SampleEvaluation.ADAPTIVE_GRID,
                     Components.plan(c, ref, "uniform", 0));
 
             int n = c.getInt("eval.count");
             int r = c.getInt("eval.repeats");
-            PointEvaluation evaluation = new PointEvaluation(heldOut(c, stored, n), n, r, c.getLong("seed"),
+            SampleEvaluation evaluation = new SampleEvaluation(heldOut(c, stored, n), n, r, c.getLong("seed"),
                     c.getInt("sample.batch_size"));
             MetricsReport existing = null;
             if (append && Files.exists(out)) {
@@ -145,8 +145,8 @@ final class EvalCommand implements Callable<Integer> {
             VelocityField field = guidance.field(m, model, ema, manager);
             String runName = runName();
 
-            System.out.println(header());
-            PointMetricSummary floor = evaluation.floor();
+            MetricSummaries floor = evaluation.floor();
+            System.out.println(header(floor));
             System.out.println(row("floor (data vs data)", "-", "-", floor, null));
             List<EvalRun> runs = evaluation.evaluateWithReference(runName, field, m.sampleShape(), settings,
                     reference, manager, run -> System.out.println(row(run.model(), run.solver() + "/" + run.grid(),
@@ -238,16 +238,23 @@ final class EvalCommand implements Callable<Integer> {
         return nfe == Math.rint(nfe) ? Long.toString((long) nfe) : String.format(Locale.ROOT, "%.1f", nfe);
     }
 
-    private static String header() {
-        return String.format(Locale.ROOT, "%-28s %-16s %6s  %-17s %9s %9s %9s %9s %9s", "model", "solver/grid", "NFE",
-                "W2 ± std", "energy", "MMD", "straight", "transport", "disc.rms");
+    private static String header(MetricSummaries metrics) {
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-28s %-16s %6s", "model", "solver/grid", "NFE"));
+        for (String k : metrics.names()) {
+            sb.append(String.format(Locale.ROOT, k.equals(metrics.primary()) ? "  %-19s" : " %9s",
+                    k.equals(metrics.primary()) ? k + " ± std" : k));
+        }
+        return sb.append(String.format(Locale.ROOT, " %9s %9s %9s", "straight", "transport", "disc.rms")).toString();
     }
 
-    private static String row(String model, String setting, String nfe, PointMetricSummary m, TrajectorySummary t) {
-        return String.format(Locale.ROOT, "%-28s %-16s %6s  %.4f ± %-8.4f %9.5f %9.5f %9s %9s %9s", model, setting,
-                nfe, m.w2().mean(), m.w2().std(), m.energy().mean(), m.mmd().mean(),
+    private static String row(String model, String setting, String nfe, MetricSummaries m, TrajectorySummary t) {
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "%-28s %-16s %6s", model, setting, nfe));
+        m.values().forEach((k, v) -> sb.append(k.equals(m.primary())
+                ? String.format(Locale.ROOT, "  %-8.4g ± %-8.3g", v.mean(), v.std())
+                : String.format(Locale.ROOT, " %9.4g", v.mean())));
+        return sb.append(String.format(Locale.ROOT, " %9s %9s %9s",
                 t == null ? "-" : num(t.straightness()), t == null ? "-" : num(t.transportCost()),
-                t == null || !t.hasDiscretizationError() ? "-" : num(t.discretizationRms()));
+                t == null || !t.hasDiscretizationError() ? "-" : num(t.discretizationRms()))).toString();
     }
 
     private static String num(MetricSummary s) {

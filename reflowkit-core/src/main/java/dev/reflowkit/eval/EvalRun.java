@@ -1,6 +1,6 @@
 package dev.reflowkit.eval;
 
-import dev.reflowkit.metrics.PointMetricSummary;
+import dev.reflowkit.metrics.MetricSummaries;
 
 /**
  * The evaluation of one model with one sampler: the metrics (mean and std over repeats) at the
@@ -11,11 +11,11 @@ import dev.reflowkit.metrics.PointMetricSummary;
  * @param grid the time-grid name ({@code "adaptive"} for dopri5)
  * @param nfe network evaluations per sample (measured mean for adaptive solvers; a guided
  *     evaluation counts both networks)
- * @param metrics W2, energy distance and MMD against held-out data
+ * @param metrics the sample-quality metrics against held-out data (W2, energy, MMD for points; FD, KID, ... for images)
  * @param seconds wall time of sampling, all repeats
  * @param trajectory straightness, transport cost and discretization error; null when not measured
  */
-public record EvalRun(String model, String solver, String grid, double nfe, PointMetricSummary metrics,
+public record EvalRun(String model, String solver, String grid, double nfe, MetricSummaries metrics,
         double seconds, TrajectorySummary trajectory) {
 
     /**
@@ -25,10 +25,10 @@ public record EvalRun(String model, String solver, String grid, double nfe, Poin
      * @param solver the solver name
      * @param grid the time-grid name
      * @param nfe network evaluations per sample
-     * @param metrics W2, energy distance and MMD
+     * @param metrics the sample-quality metrics
      * @param seconds wall time of sampling
      */
-    public EvalRun(String model, String solver, String grid, double nfe, PointMetricSummary metrics,
+    public EvalRun(String model, String solver, String grid, double nfe, MetricSummaries metrics,
             double seconds) {
         this(model, solver, grid, nfe, metrics, seconds, null);
     }
@@ -39,6 +39,6 @@ public record EvalRun(String model, String solver, String grid, double nfe, Poin
      * @return true for the reference run
      */
     public boolean isAdaptive() {
-        return PointEvaluation.ADAPTIVE_GRID.equals(grid);
+        return SampleEvaluation.ADAPTIVE_GRID.equals(grid);
     }
 }

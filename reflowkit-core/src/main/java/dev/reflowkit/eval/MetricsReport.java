@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.reflowkit.io.AtomicFiles;
 import dev.reflowkit.io.DataFormatException;
 import dev.reflowkit.metrics.MetricSummary;
-import dev.reflowkit.metrics.PointMetricSummary;
+import dev.reflowkit.metrics.MetricSummaries;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,7 +31,9 @@ import java.util.Objects;
  *            "metrics_std": {...the same keys...}, "seconds": ..}]}
  * }</pre>
  *
- * The four trajectory keys ({@link TrajectoryMetrics}) are present when the run measured them;
+ * The metric keys are those of the evaluation's {@link dev.reflowkit.metrics.SampleMetrics}
+ * ({@code w2, energy, mmd} for point clouds; {@code fd, kid, kid_std, precision, recall, sw2} for
+ * images); the floor names them, in order, and every run has the same ones. The four trajectory keys ({@link TrajectoryMetrics}) are present when the run measured them;
  * {@code discretization_error} (mean squared distance to the reference samples from the same
  * noise) and {@code discretization_rms} (its square root) are {@code null} for the adaptive
  * reference run itself and for runs scored without a reference. {@code nfe} counts network
@@ -43,7 +45,7 @@ import java.util.Objects;
  * @param floor the data-vs-data floor
  * @param runs the evaluated runs
  */
-public record MetricsReport(String data, int count, int repeats, PointMetricSummary floor, List<EvalRun> runs) {
+public record MetricsReport(String data, int count, int repeats, MetricSummaries floor, List<EvalRun> runs) {
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -152,6 +154,9 @@ public record MetricsReport(String data, int count, int repeats, PointMetricSumm
         if (repeats != added.repeats) {
             problems.add("repeats " + repeats + " vs " + added.repeats);
         }
+        if (!floor.names().equals(added.floor.names())) {
+            problems.add("metrics " + floor.names() + " vs " + added.floor.names());
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("cannot merge metrics of different evaluations: "
                     + String.join(", ", problems));
@@ -187,7 +192,16 @@ public record MetricsReport(String data, int count, int repeats, PointMetricSumm
         int count = integer(root, "count");
         int repeats = integer(root, "repeats");
         JsonNode f = object(root, "floor");
-        PointMetricSummary floor = points(f, f.get("std"), repeats, "floor");
+        List<String> names = new ArrayList<>();
+        f.fieldNames().forEachRemaining(n -> {
+            if (!n.equals("std")) {
+                names.add(n);
+            }
+        });
+        if (names.isEmpty()) {
+            throw new IllegalArgumentException("'floor' names no metric");
+        }
+        MetricSummaries floor = summaries(names, f, f.get("std"), repeats, "floor");
         JsonNode runs = root.get("runs");
         if (runs == null || !runs.isArray()) {
             throw new IllegalArgumentException("'runs' is missing or not a list");
@@ -202,15 +216,19 @@ public record MetricsReport(String data, int count, int repeats, PointMetricSumm
             JsonNode means = object(r, "metrics");
             JsonNode stds = r.get("metrics_std");
             out.add(new EvalRun(text(r, "model"), text(r, "solver"), text(r, "grid"), number(r, "nfe", where),
-                    points(means, stds, repeats, where), r.has("seconds") ? number(r, "seconds", where) : 0,
+                    summaries(names, means, stds, repeats, where), r.has("seconds") ? number(r, "seconds", where) : 0,
                     trajectory(means, stds, repeats, where)));
         }
         return new MetricsReport(data, count, repeats, floor, out);
     }
 
-    private static PointMetricSummary points(JsonNode means, JsonNode stds, int repeats, String where) {
-        return new PointMetricSummary(summary(means, stds, "w2", repeats, where),
-                summary(means, stds, "energy", repeats, where), summary(means, stds, "mmd", repeats, where));
+    private static MetricSummaries summaries(List<String> names, JsonNode means, JsonNode stds, int repeats,
+            String where) {
+        Map<String, MetricSummary> out = new LinkedHashMap<>();
+        for (String n : names) {
+            out.put(n, summary(means, stds, n, repeats, where));
+        }
+        return new MetricSummaries(out);
     }
 
     private static TrajectorySummary trajectory(JsonNode means, JsonNode stds, int repeats, String where) {
@@ -277,19 +295,17 @@ public record MetricsReport(String data, int count, int repeats, PointMetricSumm
         return s == null ? null : mean ? s.mean() : s.std();
     }
 
-    private static Map<String, Object> means(PointMetricSummary s) {
-        return triple(s.w2(), s.energy(), s.mmd(), true);
+    private static Map<String, Object> means(MetricSummaries s) {
+        return pickAll(s, true);
     }
 
-    private static Map<String, Object> stds(PointMetricSummary s) {
-        return triple(s.w2(), s.energy(), s.mmd(), false);
+    private static Map<String, Object> stds(MetricSummaries s) {
+        return pickAll(s, false);
     }
 
-    private static Map<String, Object> triple(MetricSummary w2, MetricSummary e, MetricSummary mmd, boolean mean) {
+    private static Map<String, Object> pickAll(MetricSummaries s, boolean mean) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("w2", mean ? w2.mean() : w2.std());
-        m.put("energy", mean ? e.mean() : e.std());
-        m.put("mmd", mean ? mmd.mean() : mmd.std());
+        s.values().forEach((name, v) -> m.put(name, mean ? v.mean() : v.std()));
         return m;
     }
 

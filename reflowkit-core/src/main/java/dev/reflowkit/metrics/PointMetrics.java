@@ -1,7 +1,9 @@
 package dev.reflowkit.metrics;
 
 import dev.reflowkit.data.PointSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Scores a point sample against reference data with exact W2, the energy distance and RBF MMD^2,
@@ -13,11 +15,13 @@ import java.util.List;
  *
  * <pre>
  *   PointMetrics metrics = PointMetrics.builder().setMmdMedianBandwidth(data).build();
- *   PointMetricValues model = metrics.evaluate(sample, heldOut);
- *   PointMetricValues floor = metrics.floor(dataA, dataB);
+^ *   Map<String, Double> model = metrics.evaluate(sample, heldOut);
+ *   Map<String, Double> floor = metrics.floor(dataA, dataB);
  * </pre>
  */
-public final class PointMetrics {
+public final class PointMetrics implements SampleMetrics {
+
+    private static final List<String> NAMES = List.of("w2", "energy", "mmd");
 
     private final RbfMmd mmd;
     private final int w2Points;
@@ -45,10 +49,16 @@ public final class PointMetrics {
      * @param sample the sample, e.g. model output
      * @param reference the reference data, same dimension; same size unless
      *     {@link Builder#optW2Points} is set (the exact W2 matches points one to one)
-     * @return W2, energy distance and MMD^2
+     * @return {@code w2}, {@code energy} and {@code mmd} (MMD^2), in that order
      * @throws IllegalArgumentException if the sets cannot be compared (see each metric)
      */
-    public PointMetricValues evaluate(PointSet sample, PointSet reference) {
+    @Override
+    public List<String> names() {
+        return NAMES;
+    }
+
+    @Override
+    public Map<String, Double> evaluate(PointSet sample, PointSet reference) {
         PointSet wa = sample;
         PointSet wb = reference;
         if (w2Points > 0) {
@@ -60,51 +70,11 @@ public final class PointMetrics {
             wa = sample.head(w2Points);
             wb = reference.head(w2Points);
         }
-        return new PointMetricValues(
-                Wasserstein2.exact(wa, wb),
-                EnergyDistance.compute(sample, reference),
-                mmd.compute(sample, reference));
-    }
-
-    /**
-     * The data-vs-data floor: the metrics between two independent samples of the data, of the same
-     * size as the model samples they are compared with.
-     *
-     * @param dataA a data sample
-     * @param dataB an independent data sample of the same size
-     * @return W2, energy distance and MMD^2 between them
-     * @throws IllegalArgumentException if the sizes differ or the sets cannot be compared
-     */
-    public PointMetricValues floor(PointSet dataA, PointSet dataB) {
-        if (dataA.n() != dataB.n()) {
-            throw new IllegalArgumentException(
-                    "a floor compares two data samples of the same size, got " + dataA.n()
-                            + " and " + dataB.n());
-        }
-        return evaluate(dataA, dataB);
-    }
-
-    /**
-     * The metrics averaged over repeats (e.g. R model samples, each against its own data sample).
-     *
-     * @param pairs the (sample, reference) pairs, at least one
-     * @return mean and sample standard deviation of each metric
-     * @throws IllegalArgumentException if {@code pairs} is empty or a pair cannot be compared
-     */
-    public PointMetricSummary evaluateRepeats(List<SamplePair> pairs) {
-        return summarize(pairs, false);
-    }
-
-    /**
-     * The data-vs-data floor averaged over repeats; every pair holds two independent data samples
-     * of one size (see {@link SamplePair#disjointFrom}).
-     *
-     * @param pairs the (data, data) pairs, at least one
-     * @return mean and sample standard deviation of each metric
-     * @throws IllegalArgumentException if {@code pairs} is empty or a pair's sizes differ
-     */
-    public PointMetricSummary floorRepeats(List<SamplePair> pairs) {
-        return summarize(pairs, true);
+        Map<String, Double> out = new LinkedHashMap<>();
+        out.put("w2", Wasserstein2.exact(wa, wb));
+        out.put("energy", EnergyDistance.compute(sample, reference));
+        out.put("mmd", mmd.compute(sample, reference));
+        return out;
     }
 
     /**
@@ -114,27 +84,6 @@ public final class PointMetrics {
      */
     public double mmdBandwidth() {
         return mmd.bandwidth();
-    }
-
-    private PointMetricSummary summarize(List<SamplePair> pairs, boolean floor) {
-        if (pairs == null || pairs.isEmpty()) {
-            throw new IllegalArgumentException("need at least one (sample, reference) pair");
-        }
-        int r = pairs.size();
-        double[] w2 = new double[r];
-        double[] energy = new double[r];
-        double[] mmd2 = new double[r];
-        for (int i = 0; i < r; i++) {
-            SamplePair p = pairs.get(i);
-            PointMetricValues v = floor
-                    ? floor(p.sample(), p.reference())
-                    : evaluate(p.sample(), p.reference());
-            w2[i] = v.w2();
-            energy[i] = v.energy();
-            mmd2[i] = v.mmd();
-        }
-        return new PointMetricSummary(
-                MetricSummary.of(w2), MetricSummary.of(energy), MetricSummary.of(mmd2));
     }
 
     /**

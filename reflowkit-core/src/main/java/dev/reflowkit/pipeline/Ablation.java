@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.reflowkit.config.Config;
 import dev.reflowkit.eval.EvalRun;
 import dev.reflowkit.eval.MetricsReport;
-import dev.reflowkit.eval.PointEvaluation;
+import dev.reflowkit.eval.SampleEvaluation;
 import dev.reflowkit.io.AtomicFiles;
 import dev.reflowkit.metrics.MetricSummary;
 import dev.reflowkit.train.FlowTrainer;
@@ -132,7 +132,7 @@ public final class Ablation {
                         out, false);
                 for (EvalRun r : m.runs()) {
                     w2ByNfe.computeIfAbsent(Integer.toString((int) Math.round(r.nfe())), k -> new ArrayList<>())
-                            .add(r.metrics().w2().mean());
+                            .add(r.metrics().primarySummary().mean());
                 }
             }
             Map<String, Object> row = new LinkedHashMap<>();
@@ -157,8 +157,8 @@ public final class Ablation {
         for (int seed : seeds) {
             PointData data = PointData.load(config.getString("data.source"), config.getInt("data.train_count"),
                     count, seed);
-            floors.add(new PointEvaluation(data.eval(), count, config.getInt("eval.repeats"), seed,
-                    config.getInt("sample.batch_size")).floor().w2().mean());
+            floors.add(new SampleEvaluation(data.eval(), count, config.getInt("eval.repeats"), seed,
+                    config.getInt("sample.batch_size")).floor().primarySummary().mean());
         }
         MetricSummary s = MetricSummary.of(floors.stream().mapToDouble(Double::doubleValue).toArray());
         Map<String, Object> cols = new LinkedHashMap<>();

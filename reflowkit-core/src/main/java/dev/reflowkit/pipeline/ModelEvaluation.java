@@ -6,8 +6,8 @@ import dev.reflowkit.engine.Engines;
 import dev.reflowkit.eval.EvalRun;
 import dev.reflowkit.eval.EvalSetting;
 import dev.reflowkit.eval.MetricsReport;
-import dev.reflowkit.eval.PointEvaluation;
-import dev.reflowkit.metrics.PointMetricSummary;
+import dev.reflowkit.eval.SampleEvaluation;
+import dev.reflowkit.metrics.MetricSummaries;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
@@ -56,7 +56,7 @@ public final class ModelEvaluation {
         int repeats = config.getInt("eval.repeats");
         PointData data = PointData.load(config.getString("data.source"), config.getInt("data.train_count"),
                 count, config.getLong("seed"));
-        PointEvaluation evaluation = new PointEvaluation(data.eval(), count, repeats, config.getLong("seed"),
+        SampleEvaluation evaluation = new SampleEvaluation(data.eval(), count, repeats, config.getLong("seed"),
                 config.getInt("sample.batch_size"));
         boolean ema = config.getString("sample.weights").equals("ema");
         String solver = config.getString("eval.solver");
@@ -64,13 +64,13 @@ public final class ModelEvaluation {
         String ref = config.getString("eval.reference");
         List<EvalRun> runs = new ArrayList<>();
         try (NDManager manager = Engines.newManager()) {
-            PointMetricSummary floor = evaluation.floor();
+            MetricSummaries floor = evaluation.floor();
             out.println(row("floor (data vs data)", "-", floor));
             List<EvalSetting> settings = new ArrayList<>();
             for (int nfe : config.getIntList("eval.nfe")) {
                 settings.add(new EvalSetting(solver, grid, Components.plan(config, solver, grid, nfe)));
             }
-            EvalSetting reference = new EvalSetting(ref, PointEvaluation.ADAPTIVE_GRID,
+            EvalSetting reference = new EvalSetting(ref, SampleEvaluation.ADAPTIVE_GRID,
                     Components.plan(config, ref, "uniform", 0));
             for (Map.Entry<String, Path> m : models.entrySet()) {
                 try (NDManager sub = manager.newSubManager()) {
@@ -97,7 +97,7 @@ public final class ModelEvaluation {
     }
 
     private static String row(EvalRun r) {
-        String name = r.model() + " " + r.solver() + (r.grid().equals(PointEvaluation.ADAPTIVE_GRID) ? "" : "/" + r.grid());
+        String name = r.model() + " " + r.solver() + (r.grid().equals(SampleEvaluation.ADAPTIVE_GRID) ? "" : "/" + r.grid());
         String line = row(name, fmtNfe(r.nfe()), r.metrics());
         if (r.trajectory() != null && r.trajectory().discretizationRms() != null) {
             line += String.format(Locale.ROOT, "   disc. RMS %.4f", r.trajectory().discretizationRms().mean());
@@ -105,9 +105,14 @@ public final class ModelEvaluation {
         return line;
     }
 
-    private static String row(String name, String nfe, PointMetricSummary m) {
-        String std = m.w2().count() > 1 ? String.format(Locale.ROOT, " ± %.4f", m.w2().std()) : "";
-        return String.format(Locale.ROOT, "  %-32s NFE %-6s W2 %.4f%s   energy %.5f   MMD %.5f",
-                name, nfe, m.w2().mean(), std, m.energy().mean(), m.mmd().mean());
+    private static String row(String name, String nfe, MetricSummaries m) {
+        StringBuilder sb = new StringBuilder(String.format(Locale.ROOT, "  %-32s NFE %-6s", name, nfe));
+        m.values().forEach((k, v) -> {
+            sb.append(String.format(Locale.ROOT, "   %s %.5g", k, v.mean()));
+            if (k.equals(m.primary()) && v.count() > 1) {
+                sb.append(String.format(Locale.ROOT, " ± %.3g", v.std()));
+            }
+        });
+        return sb.toString();
     }
 }

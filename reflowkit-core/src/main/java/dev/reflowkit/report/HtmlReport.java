@@ -128,7 +128,7 @@ public final class HtmlReport {
         boolean anyRuns = data.metrics().stream().anyMatch(r -> !r.runs().isEmpty());
         if (anyRuns) {
             sb.append("<h3>Metrics against NFE</h3>\n<div class=\"charts\">\n");
-            for (ReportMetric m : ReportMetric.values()) {
+            for (ReportMetric m : ReportMetric.of(data.metrics())) {
                 ChartImage img = MetricCurveChart.render(m, data.metrics(), models);
                 sb.append("<figure>").append(img.toHtml()).append("<figcaption>")
                         .append(Html.escape(m.label() + ": " + m.description() + ", mean \u00b1 std; "

@@ -66,13 +66,18 @@ final class MetricCurveChart {
         List<Double> floors = new ArrayList<>();
         boolean positive = true;
         for (MetricsReport report : reports) {
-            double floor = metric.of(report.floor()).mean();
+            MetricSummary f = metric.of(report.floor());
+            if (f == null) {
+                continue;
+            }
+            double floor = f.mean();
             if (!floors.contains(floor)) {
                 floors.add(floor);
             }
             positive &= floor > 0;
             for (EvalRun r : report.runs()) {
-                positive &= metric.of(r.metrics()).mean() > 0;
+                MetricSummary v = metric.of(r.metrics());
+                positive &= v != null && v.mean() > 0;
             }
         }
         Map<String, YIntervalSeries> lines = new LinkedHashMap<>();
@@ -93,6 +98,9 @@ final class MetricCurveChart {
                     target.put(key, new YIntervalSeries(key, true, true));
                 }
                 MetricSummary m = metric.of(r.metrics());
+                if (m == null) {
+                    continue;
+                }
                 double low = m.mean() - m.std();
                 if (positive) {
                     // On a log axis a bar reaching zero would stretch the axis: cap its drawn end.

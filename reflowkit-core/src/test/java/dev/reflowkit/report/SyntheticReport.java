@@ -5,7 +5,9 @@ import dev.reflowkit.data.Toy2d;
 import dev.reflowkit.eval.EvalRun;
 import dev.reflowkit.eval.MetricsReport;
 import dev.reflowkit.metrics.MetricSummary;
-import dev.reflowkit.metrics.PointMetricSummary;
+import dev.reflowkit.metrics.MetricSummaries;
+import java.util.Map;
+import java.util.LinkedHashMap;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,13 +40,13 @@ final class SyntheticReport {
             runs.add(run(REFLOW, "heun", "uniform", nfe, 0.05 + 0.2 / nfe));
             runs.add(run(REFLOW, "euler", "uniform", nfe, 0.05 + 0.4 / nfe));
         }
-        PointMetricSummary floor = new PointMetricSummary(new MetricSummary(0.05, 0.004, 3),
+        MetricSummaries floor = points(new MetricSummary(0.05, 0.004, 3),
                 new MetricSummary(8e-4, 2e-4, 3), new MetricSummary(-2e-5, 1e-5, 3));
         return new MetricsReport("8gaussians", 1000, 3, floor, runs);
     }
 
     private static EvalRun run(String model, String solver, String grid, double nfe, double w2) {
-        PointMetricSummary m = new PointMetricSummary(new MetricSummary(w2, w2 * 0.1, 3),
+        MetricSummaries m = points(new MetricSummary(w2, w2 * 0.1, 3),
                 new MetricSummary(w2 * w2 * 0.3, w2 * w2 * 0.05, 3), new MetricSummary(w2 * w2 * 0.01, 1e-5, 3));
         return new EvalRun(model, solver, grid, nfe, m, 0.5 + nfe / 10);
     }
@@ -110,6 +112,15 @@ final class SyntheticReport {
 
     /** The number of embedded images {@link #build()} gives: 3 curves, the scatters, 2 trajectory charts. */
     static int imageCount() {
-        return ReportMetric.values().length + 2 * SAMPLE_NFES.length + 2;
+        return 3 + 2 * SAMPLE_NFES.length + 2;
+    }
+
+    /** W2, energy and MMD summaries in the point-cloud metrics' order. */
+    static MetricSummaries points(MetricSummary w2, MetricSummary energy, MetricSummary mmd) {
+        Map<String, MetricSummary> m = new LinkedHashMap<>();
+        m.put("w2", w2);
+        m.put("energy", energy);
+        m.put("mmd", mmd);
+        return new MetricSummaries(m);
     }
 }

@@ -3,8 +3,9 @@ package dev.reflowkit.eval;
 import ai.djl.ndarray.NDManager;
 import dev.reflowkit.field.VelocityField;
 import dev.reflowkit.metrics.MetricSummary;
-import dev.reflowkit.metrics.PointMetricSummary;
+import dev.reflowkit.metrics.MetricSummaries;
 import dev.reflowkit.metrics.PointMetrics;
+import dev.reflowkit.metrics.SampleMetrics;
 import dev.reflowkit.metrics.SamplePair;
 import dev.reflowkit.sampling.BatchSampler;
 import dev.reflowkit.sampling.GeneratedSamples;
@@ -15,10 +16,11 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Scores point-cloud models: for each repeat, {@code count} samples from per-sample seeded noise
- * are compared with an independent held-out reference of the same size (exact W2, energy
- * distance, RBF-MMD); the floor compares two independent held-out samples the same way. The MMD
- * bandwidth is the median heuristic on the first reference, shared by every run and the floor.
+ * Scores generative models: for each repeat, {@code count} samples from per-sample seeded noise
+ * are compared with an independent held-out reference of the same size by a {@link SampleMetrics}
+ * (by default point-cloud metrics: exact W2, energy distance, RBF-MMD, whose bandwidth is the
+ * median heuristic on the first reference, shared by every run and the floor; image metrics for
+ * images); the floor compares two independent held-out samples the same way.
  *
  * <p>Every run also measures its trajectories ({@link TrajectoryMetrics}): the straightness of the
  * sampler's paths and the transport cost between noise and sample. {@link #evaluateWithReference}
@@ -27,7 +29,7 @@ import java.util.function.Consumer;
  * sample {@code i} of a few-step run and of the reference start from the same point; the reference
  * is integrated once per repeat and reused for every setting.
  */
-public final class PointEvaluation {
+public final class SampleEvaluation {
 
     /** The stream id of evaluation noise seeds. */
     public static final long STREAM_NOISE = 201;
@@ -40,7 +42,7 @@ public final class PointEvaluation {
     private final int repeats;
     private final long seed;
     private final int batchSize;
-    private final PointMetrics metrics;
+    private final SampleMetrics metrics;
 
     /**
      * Creates an evaluation.
@@ -51,7 +53,23 @@ public final class PointEvaluation {
      * @param seed the evaluation seed (noise of repeat r derives from it)
      * @param batchSize sampling batch size
      */
-    public PointEvaluation(EvalData data, int count, int repeats, long seed, int batchSize) {
+    public SampleEvaluation(EvalData data, int count, int repeats, long seed, int batchSize) {
+        this(data, count, repeats, seed, batchSize,
+                PointMetrics.builder().setMmdMedianBandwidth(data.reference(0, count)).build());
+    }
+
+    /**
+     * Creates an evaluation with the given metrics (e.g. image metrics).
+     *
+     * @param data held-out data
+     * @param count samples per repeat
+     * @param repeats independent repeats
+     * @param seed the evaluation seed (noise of repeat r derives from it)
+     * @param batchSize sampling batch size
+     * @param metrics the metrics that score a sample against the reference data
+     */
+    public SampleEvaluation(EvalData data, int count, int repeats, long seed, int batchSize,
+            SampleMetrics metrics) {
         if (count < 2 || repeats < 1 || batchSize < 1) {
             throw new IllegalArgumentException("evaluation needs count >= 2, repeats >= 1 and batch size >= 1, got "
                     + count + ", " + repeats + ", " + batchSize);
@@ -61,7 +79,7 @@ public final class PointEvaluation {
         this.repeats = repeats;
         this.seed = seed;
         this.batchSize = batchSize;
-        this.metrics = PointMetrics.builder().setMmdMedianBandwidth(data.reference(0, count)).build();
+        this.metrics = metrics;
     }
 
     /**
@@ -69,7 +87,7 @@ public final class PointEvaluation {
      *
      * @return the floor metrics over the repeats
      */
-    public PointMetricSummary floor() {
+    public MetricSummaries floor() {
         List<SamplePair> pairs = new ArrayList<>();
         for (int r = 0; r < repeats; r++) {
             pairs.add(new SamplePair(data.floorPartner(r, count), data.reference(r, count)));

@@ -22,7 +22,7 @@ import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /** Trajectory metrics of whole evaluations on analytic fields. */
-class PointEvaluationTest {
+class SampleEvaluationTest {
 
     private static final int COUNT = 24;
     private static final int REPEATS = 2;
@@ -56,8 +56,8 @@ class PointEvaluationTest {
         return new PointSet(n, 2, x);
     }
 
-    private static PointEvaluation evaluation(int batchSize) {
-        return new PointEvaluation(DATA, COUNT, REPEATS, SEED, batchSize);
+    private static SampleEvaluation evaluation(int batchSize) {
+        return new SampleEvaluation(DATA, COUNT, REPEATS, SEED, batchSize);
     }
 
     private static EvalSetting fixed(String solver, int nfe) {
@@ -66,7 +66,7 @@ class PointEvaluationTest {
 
     private static EvalSetting reference(double tol) {
         DormandPrinceSolver dopri = DormandPrinceSolver.builder().optAtol(tol).optRtol(tol).build();
-        return new EvalSetting("dopri5", PointEvaluation.ADAPTIVE_GRID, new SamplerPlan(dopri, new double[] {1, 0}, 0));
+        return new EvalSetting("dopri5", SampleEvaluation.ADAPTIVE_GRID, new SamplerPlan(dopri, new double[] {1, 0}, 0));
     }
 
     private static List<EvalRun> run(VelocityField field, List<EvalSetting> settings, double tol) {
@@ -111,7 +111,7 @@ class PointEvaluationTest {
         double mse = 0;
         double rms = 0;
         for (int r = 0; r < REPEATS; r++) {
-            float[] noise = SeededNoise.normal(StepRandom.derive(SEED, r, PointEvaluation.STREAM_NOISE), 0, COUNT, 2);
+            float[] noise = SeededNoise.normal(StepRandom.derive(SEED, r, SampleEvaluation.STREAM_NOISE), 0, COUNT, 2);
             double norm2 = 0;
             for (float v : noise) {
                 norm2 += (double) v * v;
@@ -164,7 +164,7 @@ class PointEvaluationTest {
             assertNotNull(a.trajectory());
             assertNull(a.trajectory().discretizationError());
             assertEquals(b.trajectory().straightness().mean(), a.trajectory().straightness().mean(), 1e-9);
-            assertEquals(b.metrics().w2().mean(), a.metrics().w2().mean(), 1e-9);
+            assertEquals(b.metrics().get("w2").mean(), a.metrics().get("w2").mean(), 1e-9);
             assertTrue(a.trajectory().straightness().mean() > 0);
         }
     }
