@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
@@ -16,13 +17,17 @@ import org.jfree.data.Range;
 /**
  * Writes {@code report.html}: one self-contained page with a header (title, data set, date, run
  * facts), the metrics tables with their floors, one metric-vs-NFE chart per metric, a grid of
- * sample scatter plots (rows: models, columns: NFE), solver trajectory charts and the resolved
- * configuration. Charts are PNGs embedded as {@code data:} URIs; the page has no scripts and no
- * external resources, and its content security policy forbids loading any, so it renders the
- * same offline. All text is HTML-escaped. Sections without data are left out.
+ * sample scatter plots (rows: models, columns: NFE), for image models a section per model with its
+ * image grids labelled by NFE and its trajectory strips ({@link ReportImages}), solver trajectory
+ * charts and the resolved configuration. Charts and pictures are PNGs embedded as {@code data:}
+ * URIs; the page has no scripts and no external resources, and its content security policy
+ * forbids loading any, so it renders the same offline. All text is HTML-escaped. Sections without
+ * data are left out.
  *
  * <pre>{@code
  * HtmlReport.write(runDir.resolve("report.html"), reportData);
+ * // also runDir/report-images/<model>-nfe<k>.png for image models:
+ * HtmlReport.write(runDir.resolve("report.html"), reportData, true);
  * }</pre>
  */
 public final class HtmlReport {
@@ -53,6 +58,8 @@ public final class HtmlReport {
             figure { margin: 0; }
             figcaption { font-size: 13px; color: #555; max-width: 560px; }
             img { display: block; }
+            #images img { image-rendering: pixelated; }
+            #images .charts { margin-bottom: 12px; }
             pre { background: #f6f6f6; border: 1px solid #ddd; padding: 12px; overflow-x: auto; font-size: 13px; }
             .note { color: #555; font-size: 14px; }
             """;
@@ -67,7 +74,25 @@ public final class HtmlReport {
      * @throws IOException if writing fails
      */
     public static void write(Path file, ReportData data) throws IOException {
-        AtomicFiles.writeString(file, render(data));
+        write(file, data, false);
+    }
+
+    /**
+     * Renders the report and writes it atomically, optionally with the pictures of image models
+     * as PNG files in {@link ReportImages#DIR_NAME} next to it ({@link ReportImages#write}); the
+     * page names those files in its captions. Without image models no folder is made.
+     *
+     * @param file the target, e.g. {@code DIR/report.html}
+     * @param data the report data
+     * @param imageFiles whether to write the image grids and strips as files too
+     * @throws IOException if writing fails
+     */
+    public static void write(Path file, ReportData data, boolean imageFiles) throws IOException {
+        String html = render(data, imageFiles);
+        if (imageFiles && (!data.images().isEmpty() || !data.imageTrajectories().isEmpty())) {
+            ReportImages.write(file.toAbsolutePath().resolveSibling(ReportImages.DIR_NAME), data);
+        }
+        AtomicFiles.writeString(file, html);
     }
 
     /**
@@ -77,6 +102,17 @@ public final class HtmlReport {
      * @return the complete HTML page
      */
     public static String render(ReportData data) {
+        return render(data, false);
+    }
+
+    /**
+     * Renders the report.
+     *
+     * @param data the report data
+     * @param imageFiles whether captions name the PNG files of {@link ReportImages#write}
+     * @return the complete HTML page
+     */
+    static String render(ReportData data, boolean imageFiles) {
         Charts.headless();
         StringBuilder sb = new StringBuilder(1 << 20);
         sb.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
@@ -89,6 +125,7 @@ public final class HtmlReport {
         List<String> models = data.models();
         metrics(sb, data, models);
         samples(sb, data, models);
+        images(sb, data, models, imageFiles);
         trajectories(sb, data, models);
         if (data.configYaml() != null) {
             sb.append("<section id=\"config\">\n<h2>Configuration</h2>\n<pre>")
@@ -178,6 +215,66 @@ public final class HtmlReport {
             sb.append("</tr>\n");
         }
         sb.append("</tbody>\n</table>\n</section>\n");
+    }
+
+    private static void images(StringBuilder sb, ReportData data, List<String> models, boolean imageFiles) {
+        if (data.images().isEmpty() && data.imageTrajectories().isEmpty()) {
+            return;
+        }
+        sb.append("<section id=\"images\">\n<h2>Images</h2>\n<p class=\"note\">Generated images per model and "
+                + "NFE, the first samples of each run; every model starts image i from the same noise. Pixel values "
+                + "are clamped to [-1, 1] and shown from black (-1) to white (1); red pixels are NaN or infinite. "
+                + "Trajectory strips show the solver state x(t) of a few samples, one row per sample, from the noise "
+                + "at t = 1 (left) to the image at t = 0 (right).");
+        if (imageFiles) {
+            sb.append(" The pictures are also PNG files in <code>").append(ReportImages.DIR_NAME)
+                    .append("/</code> next to this page.");
+        }
+        sb.append("</p>\n");
+        for (String model : models) {
+            List<ModelImages> grids = new ArrayList<>();
+            data.images().stream().filter(m -> m.model().equals(model)).forEach(grids::add);
+            grids.sort(Comparator.comparingInt(ModelImages::nfe));
+            List<ModelImageTrajectories> strips = new ArrayList<>();
+            data.imageTrajectories().stream().filter(t -> t.model().equals(model)).forEach(strips::add);
+            strips.sort(Comparator.comparingInt(ModelImageTrajectories::nfe));
+            if (grids.isEmpty() && strips.isEmpty()) {
+                continue;
+            }
+            sb.append("<h3>").append(Html.escape(model)).append("</h3>\n");
+            if (!grids.isEmpty()) {
+                sb.append("<div class=\"charts\">\n");
+                for (ModelImages g : grids) {
+                    String caption = "NFE " + g.nfe();
+                    int bad = g.nonFinite();
+                    if (bad > 0) {
+                        caption += " \u00b7 " + bad + " non-finite value" + (bad == 1 ? "" : "s") + " (red)";
+                    }
+                    figure(sb, ReportImages.grid(g), caption,
+                            imageFiles ? ReportImages.gridFileName(g.model(), g.nfe()) : null);
+                }
+                sb.append("</div>\n");
+            }
+            for (ModelImageTrajectories t : strips) {
+                int states = t.states().size();
+                int shown = ReportImages.strip(t.shape().toArray()).stepColumns(states).length;
+                String caption = "Solver states at NFE " + t.nfe() + ": " + (shown == states ? "all " + states
+                        : shown + " of " + states + ", evenly spaced") + ", t = 1 (left) to t = 0 (right); "
+                        + "straightness " + Html.number(t.paths().straightness());
+                figure(sb, ReportImages.strip(t), caption,
+                        imageFiles ? ReportImages.stripFileName(t.model(), t.nfe()) : null);
+            }
+        }
+        sb.append("</section>\n");
+    }
+
+    private static void figure(StringBuilder sb, ChartImage img, String caption, String fileName) {
+        sb.append("<figure>").append(img.toHtml())
+                .append("<figcaption>").append(Html.escape(caption));
+        if (fileName != null) {
+            sb.append(" \u00b7 <code>").append(Html.escape(ReportImages.DIR_NAME + "/" + fileName)).append("</code>");
+        }
+        sb.append("</figcaption></figure>\n");
     }
 
     private static void trajectories(StringBuilder sb, ReportData data, List<String> models) {

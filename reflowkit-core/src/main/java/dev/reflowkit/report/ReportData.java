@@ -15,7 +15,8 @@ import java.util.Set;
 
 /**
  * Everything {@link HtmlReport} draws: a title, run facts, metrics reports, samples and solver
- * trajectories per model and NFE, the real data for comparison, and the resolved configuration.
+ * trajectories per model and NFE (point data as scatter plots and path charts, images as image
+ * grids and trajectory strips), the real data for comparison, and the resolved configuration.
  * Immutable; create one with {@link #builder()}.
  *
  * <pre>{@code
@@ -26,6 +27,7 @@ import java.util.Set;
  *         .optReference(heldOut)
  *         .addSamples("teacher", 4, teacherSamples)
  *         .addTrajectories("teacher", 8, ReportSampler.toPointSets(result.trajectory()))
+ *         .addImages("mnist-teacher", 4, new long[] {1, 28, 28}, imageSamples)
  *         .optConfigYaml(config.toYaml())
  *         .build();
  * HtmlReport.write(dir.resolve("report.html"), data);
@@ -41,6 +43,8 @@ public final class ReportData {
     private final PointSet reference;
     private final List<ModelSamples> samples;
     private final List<ModelTrajectories> trajectories;
+    private final List<ModelImages> images;
+    private final List<ModelImageTrajectories> imageTrajectories;
     private final String configYaml;
 
     private ReportData(Builder b) {
@@ -51,6 +55,8 @@ public final class ReportData {
         reference = b.reference;
         samples = List.copyOf(b.samples);
         trajectories = List.copyOf(b.trajectories);
+        images = List.copyOf(b.images);
+        imageTrajectories = List.copyOf(b.imageTrajectories);
         configYaml = b.configYaml;
         dataName = b.dataName != null ? b.dataName : metrics.isEmpty() ? null : metrics.get(0).data();
     }
@@ -137,6 +143,24 @@ public final class ReportData {
     }
 
     /**
+     * The image samples, in insertion order.
+     *
+     * @return the image samples
+     */
+    public List<ModelImages> images() {
+        return images;
+    }
+
+    /**
+     * The image trajectories, in insertion order.
+     *
+     * @return the image trajectories
+     */
+    public List<ModelImageTrajectories> imageTrajectories() {
+        return imageTrajectories;
+    }
+
+    /**
      * The resolved configuration as YAML.
      *
      * @return the text, or null if none was set
@@ -146,8 +170,9 @@ public final class ReportData {
     }
 
     /**
-     * Every model name in order of first appearance (metrics runs, then samples, then
-     * trajectories); a model's colour in every chart is chosen by its position here.
+     * Every model name in order of first appearance (metrics runs, then samples, trajectories,
+     * images and image trajectories); a model's colour in every chart is chosen by its position
+     * here.
      *
      * @return the model names
      */
@@ -160,6 +185,8 @@ public final class ReportData {
         }
         samples.forEach(s -> names.add(s.model()));
         trajectories.forEach(t -> names.add(t.model()));
+        images.forEach(i -> names.add(i.model()));
+        imageTrajectories.forEach(t -> names.add(t.model()));
         return List.copyOf(names);
     }
 
@@ -191,6 +218,8 @@ public final class ReportData {
         private PointSet reference;
         private final List<ModelSamples> samples = new ArrayList<>();
         private final List<ModelTrajectories> trajectories = new ArrayList<>();
+        private final List<ModelImages> images = new ArrayList<>();
+        private final List<ModelImageTrajectories> imageTrajectories = new ArrayList<>();
         private String configYaml;
 
         private Builder() {}
@@ -315,6 +344,53 @@ public final class ReportData {
                 }
             }
             trajectories.add(t);
+            return this;
+        }
+
+        /**
+         * Adds the images a model generated at one NFE, drawn as an image grid.
+         *
+         * @param model the model name
+         * @param nfe velocity evaluations per sample
+         * @param sampleShape the shape of one image, {@code {C, H, W}} with {@code C} 1 or 3
+         * @param samples the images, one per row, {@code d = C*H*W}, values nominally in [-1, 1]
+         * @return this builder
+         * @throws IllegalArgumentException if this model already has images at this NFE, or the
+         *     shapes do not match
+         */
+        public Builder addImages(String model, int nfe, long[] sampleShape, PointSet samples) {
+            ModelImages m = new ModelImages(model, nfe, ImageShape.of(sampleShape), samples);
+            for (ModelImages o : images) {
+                if (o.model().equals(model) && o.nfe() == nfe) {
+                    throw new IllegalArgumentException("model '" + model + "' already has images at NFE " + nfe);
+                }
+            }
+            images.add(m);
+            return this;
+        }
+
+        /**
+         * Adds the solver paths of an image model at one NFE, drawn as a trajectory strip.
+         *
+         * @param model the model name
+         * @param nfe velocity evaluations per sample
+         * @param sampleShape the shape of one image, {@code {C, H, W}}
+         * @param statesPerGridPoint the states at every grid point, noise first, at least two
+         * @return this builder
+         * @throws IllegalArgumentException if this model already has image trajectories at this
+         *     NFE, or the shapes do not match
+         */
+        public Builder addImageTrajectories(String model, int nfe, long[] sampleShape,
+                List<PointSet> statesPerGridPoint) {
+            ModelImageTrajectories t = new ModelImageTrajectories(model, nfe, ImageShape.of(sampleShape),
+                    statesPerGridPoint);
+            for (ModelImageTrajectories o : imageTrajectories) {
+                if (o.model().equals(model) && o.nfe() == nfe) {
+                    throw new IllegalArgumentException("model '" + model + "' already has image trajectories at NFE "
+                            + nfe);
+                }
+            }
+            imageTrajectories.add(t);
             return this;
         }
 

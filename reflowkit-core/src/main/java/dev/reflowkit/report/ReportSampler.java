@@ -21,6 +21,13 @@ import java.util.List;
  * the teacher and of a ReFlow model start from the same noise, and trajectory {@code i} ends at
  * sample {@code i} of the same plan.
  *
+ * <p>Point data (a one-dimensional sample shape {@code {d}}) gives scatter plots and trajectory
+ * charts ({@link ReportData.Builder#addSamples}, {@link ReportData.Builder#addTrajectories}).
+ * Images (a sample shape {@code {C, H, W}}) give image grids and trajectory strips instead
+ * ({@link ReportData.Builder#addImages}, {@link ReportData.Builder#addImageTrajectories}), from
+ * only the first {@code imageCount} samples and {@code stripCount} trajectories, since only those
+ * are drawn.
+ *
  * <pre>{@code
  * ReportSampler sampler = ReportSampler.builder().optSampleCount(2000).optSeed(seed).build();
  * for (int nfe : List.of(1, 2, 4, 8)) {
@@ -36,10 +43,14 @@ public final class ReportSampler {
     private final int trajectoryCount;
     private final int batchSize;
     private final long seed;
+    private final int imageCount;
+    private final int stripCount;
 
     private ReportSampler(Builder b) {
         sampleCount = b.sampleCount;
         trajectoryCount = b.trajectoryCount;
+        imageCount = b.imageCount;
+        stripCount = b.stripCount;
         batchSize = b.batchSize;
         seed = b.seed;
     }
@@ -55,32 +66,42 @@ public final class ReportSampler {
 
     /**
      * Samples a model with a plan and adds the samples at the plan's NFE (for an adaptive plan,
-     * the measured mean NFE rounded to an integer).
+     * the measured mean NFE rounded to an integer): {@code sampleCount} points for a scatter plot,
+     * or, for an image sample shape {@code {C, H, W}}, {@code min(sampleCount, imageCount)} images
+     * for an image grid.
      *
      * @param report the report to fill
      * @param model the model name
      * @param field the model's velocity field
-     * @param sampleShape the shape of one sample, at least two values per sample
+     * @param sampleShape the shape of one sample: {@code {d}} with {@code d >= 2}, or {@code {C, H, W}}
      * @param plan the sampler plan
      * @param manager a manager for sampling (per-batch sub-managers are closed)
      * @return the NFE the samples were added at
      */
     public int addSamples(ReportData.Builder report, String model, VelocityField field, long[] sampleShape,
             SamplerPlan plan, NDManager manager) {
-        GeneratedSamples g = BatchSampler.generate(field, plan, sampleCount, batchSize, seed, sampleShape, manager);
+        boolean image = isImage(sampleShape);
+        int count = image ? Math.min(sampleCount, imageCount) : sampleCount;
+        GeneratedSamples g = BatchSampler.generate(field, plan, count, batchSize, seed, sampleShape, manager);
         int nfe = plan.isAdaptive() ? (int) Math.max(1, Math.round(g.nfe())) : plan.nfe();
-        report.addSamples(model, nfe, g.points());
+        if (image) {
+            report.addImages(model, nfe, sampleShape, g.points());
+        } else {
+            report.addSamples(model, nfe, g.points());
+        }
         return nfe;
     }
 
     /**
      * Integrates the first {@code trajectoryCount} noise seeds with a plan, keeping every grid
-     * point, and adds the paths at the plan's NFE (for an adaptive plan, the NFE it spent).
+     * point, and adds the paths at the plan's NFE (for an adaptive plan, the NFE it spent); for an
+     * image sample shape {@code {C, H, W}} the first {@code min(trajectoryCount, stripCount)}
+     * seeds, added as image trajectories for a trajectory strip.
      *
      * @param report the report to fill
      * @param model the model name
      * @param field the model's velocity field
-     * @param sampleShape the shape of one sample, at least two values per sample
+     * @param sampleShape the shape of one sample: {@code {d}} with {@code d >= 2}, or {@code {C, H, W}}
      * @param plan the sampler plan
      * @param manager a manager for sampling (the arrays are freed before returning)
      * @return the NFE the trajectories were added at
@@ -88,14 +109,20 @@ public final class ReportSampler {
     public int addTrajectories(ReportData.Builder report, String model, VelocityField field, long[] sampleShape,
             SamplerPlan plan, NDManager manager) {
         int perSample = perSample(sampleShape);
+        boolean image = isImage(sampleShape);
+        int count = image ? Math.min(trajectoryCount, stripCount) : trajectoryCount;
         long[] shape = new long[sampleShape.length + 1];
-        shape[0] = trajectoryCount;
+        shape[0] = count;
         System.arraycopy(sampleShape, 0, shape, 1, sampleShape.length);
         try (NDManager sub = manager.newSubManager()) {
-            NDArray x = sub.create(SeededNoise.normal(seed, 0, trajectoryCount, perSample), new Shape(shape));
+            NDArray x = sub.create(SeededNoise.normal(seed, 0, count, perSample), new Shape(shape));
             SampleResult r = plan.sample(field, x, true, StepCallback.NONE);
             int nfe = plan.isAdaptive() ? Math.max(1, r.nfe()) : plan.nfe();
-            report.addTrajectories(model, nfe, toPointSets(r.trajectory()));
+            if (image) {
+                report.addImageTrajectories(model, nfe, sampleShape, toPointSets(r.trajectory()));
+            } else {
+                report.addTrajectories(model, nfe, toPointSets(r.trajectory()));
+            }
             return nfe;
         }
     }
@@ -125,6 +152,15 @@ public final class ReportSampler {
         return out;
     }
 
+    /** Whether the samples are images; checks an image shape before any sampling is spent on it. */
+    private static boolean isImage(long[] sampleShape) {
+        if (!ImageShape.isImage(sampleShape)) {
+            return false;
+        }
+        ImageShape.of(sampleShape);
+        return true;
+    }
+
     private static int perSample(long[] sampleShape) {
         int p = 1;
         for (long s : sampleShape) {
@@ -144,6 +180,8 @@ public final class ReportSampler {
         private int trajectoryCount = 64;
         private int batchSize = 1000;
         private long seed = 0;
+        private int imageCount = 64;
+        private int stripCount = 8;
 
         private Builder() {}
 
@@ -166,6 +204,36 @@ public final class ReportSampler {
          */
         public Builder optTrajectoryCount(int count) {
             this.trajectoryCount = positive(count, "trajectory count");
+            return this;
+        }
+
+        /**
+         * Sets how many images each image grid gets (default 64), for image models only.
+         *
+         * @param count in [1, {@link ReportImages#MAX_GRID_IMAGES}]
+         * @return this builder
+         */
+        public Builder optImageCount(int count) {
+            this.imageCount = positive(count, "image count");
+            if (count > ReportImages.MAX_GRID_IMAGES) {
+                throw new IllegalArgumentException("image count must be <= " + ReportImages.MAX_GRID_IMAGES
+                        + " (the most a grid shows), got " + count);
+            }
+            return this;
+        }
+
+        /**
+         * Sets how many samples (rows) each trajectory strip gets (default 8), for image models only.
+         *
+         * @param count in [1, {@link ReportImages#MAX_STRIP_SAMPLES}]
+         * @return this builder
+         */
+        public Builder optStripCount(int count) {
+            this.stripCount = positive(count, "strip count");
+            if (count > ReportImages.MAX_STRIP_SAMPLES) {
+                throw new IllegalArgumentException("strip count must be <= " + ReportImages.MAX_STRIP_SAMPLES
+                        + " (the most a strip shows), got " + count);
+            }
             return this;
         }
 

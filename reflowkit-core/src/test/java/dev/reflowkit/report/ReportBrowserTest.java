@@ -87,6 +87,17 @@ class ReportBrowserTest {
     }
 
     @Test
+    void everyPictureOfAnImageReportLoads(@TempDir Path dir) throws Exception {
+        Path page = dir.resolve("images.html");
+        Files.writeString(page, instrument(HtmlReport.render(SyntheticImages.build())), StandardCharsets.UTF_8);
+        Matcher m = CHECK.matcher(run(dir, "--dump-dom", page.toUri().toString()).stdout());
+        assertTrue(m.find(), "the load check ran");
+        assertEquals("4", m.group(2), "three image grids and a trajectory strip");
+        assertEquals("4", m.group(1), "pictures that decoded at their size");
+        assertEquals("", m.group(3), "load errors");
+    }
+
+    @Test
     void theCheckCatchesABrokenImage(@TempDir Path dir) throws Exception {
         String html = "<!DOCTYPE html><html><head></head><body><img src=\"data:image/png;base64,"
                 + "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==\">"
