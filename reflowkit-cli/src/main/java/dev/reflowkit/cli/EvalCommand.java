@@ -5,6 +5,7 @@ import dev.reflowkit.config.Config;
 import dev.reflowkit.config.ConfigLoader;
 import dev.reflowkit.config.ReflowConfig;
 import dev.reflowkit.data.DataSpec;
+import dev.reflowkit.data.ImageDataset;
 import dev.reflowkit.engine.Engines;
 import dev.reflowkit.eval.EvalData;
 import dev.reflowkit.eval.EvalRun;
@@ -16,7 +17,9 @@ import dev.reflowkit.field.VelocityField;
 import dev.reflowkit.metrics.MetricSummary;
 import dev.reflowkit.metrics.MetricSummaries;
 import dev.reflowkit.pipeline.Components;
+import dev.reflowkit.pipeline.Evaluations;
 import dev.reflowkit.pipeline.PointData;
+import dev.reflowkit.pipeline.RunData;
 import dev.reflowkit.pipeline.TrainedModel;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -127,8 +130,9 @@ final class EvalCommand implements Callable<Integer> {
 
             int n = c.getInt("eval.count");
             int r = c.getInt("eval.repeats");
-            SampleEvaluation evaluation = new SampleEvaluation(heldOut(c, stored, n), n, r, c.getLong("seed"),
-                    c.getInt("sample.batch_size"));
+            SampleEvaluation evaluation = ImageDataset.isImageSpec(c.getString("data.source"))
+                    ? Evaluations.create(c, RunData.load(c), n, manager, System.out)
+                    : new SampleEvaluation(heldOut(c, stored, n), n, r, c.getLong("seed"), c.getInt("sample.batch_size"));
             MetricsReport existing = null;
             if (append && Files.exists(out)) {
                 existing = MetricsReport.read(out);

@@ -1,5 +1,7 @@
 package dev.reflowkit.config;
 
+import dev.reflowkit.data.ImageDataset;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,8 +20,8 @@ import java.util.Map;
  *       pseudo-Huber loss (c = 0.00054 sqrt(d)), backward pairs (their LPIPS-Huber and EDM
  *       initialisation do not apply to point data).
  *   <li>{@code simple-reflow}: Kim et al. 2025: t ~ 10^t, loss normalization 1/sg[l + eps],
- *       smaller dropout (0), forward + backward pairs; the HPF loss applies to images only and the
- *       sampler is chosen at evaluation ({@code eval.*}).
+ *       smaller dropout (0), forward + backward pairs, and on image data the HPF loss
+ *       ({@code loss.type=hpf}); the sampler is chosen at evaluation ({@code eval.*}).
  * </ul>
  */
 public final class Presets {
@@ -28,6 +30,9 @@ public final class Presets {
     public static final List<String> NAMES = List.of("none", "baseline", "rectified-flow", "rfpp", "simple-reflow");
 
     private static final Map<String, List<String>> SETTINGS = new LinkedHashMap<>();
+
+    /** What a preset adds on image data (later settings win). */
+    private static final Map<String, List<String>> IMAGE_SETTINGS = Map.of("simple-reflow", List.of("loss.type=hpf"));
 
     static {
         List<String> baseline = List.of("path.time=uniform", "loss.type=mse", "loss.weight=constant",
@@ -71,7 +76,12 @@ public final class Presets {
         if (name == null) {
             return;
         }
-        for (String setting : settings(name.toString())) {
+        List<String> settings = new ArrayList<>(settings(name.toString()));
+        Object source = values.get("data.source");
+        if (source != null && ImageDataset.isImageSpec(source.toString())) {
+            settings.addAll(IMAGE_SETTINGS.getOrDefault(name.toString(), List.of()));
+        }
+        for (String setting : settings) {
             int eq = setting.indexOf('=');
             String key = setting.substring(0, eq);
             if (!explicit.contains(key)) {

@@ -1,5 +1,6 @@
 package dev.reflowkit.config;
 
+import dev.reflowkit.data.ImageDataset;
 import java.util.List;
 import java.util.Locale;
 
@@ -60,15 +61,28 @@ public final class ReflowConfig {
                         + "initialisation, noise, times) is derived from it.")
                 .build());
 
-        b.describeSection("data", "Training data (point sets); held-out evaluation data is drawn separately (see eval.count).");
+        b.describeSection("data", "Training data (point sets or images); held-out evaluation data is drawn separately (see eval.count).");
         b.add(Option.ofString("data.source", "8gaussians")
                 .optRule(ReflowConfig::isDataSource,
-                        "a built-in set name or file:PATH ending in .csv or .npy")
-                .setDescription("Training data: a built-in 2-D set name (e.g. 8gaussians) or "
-                        + "file:PATH to a .csv or .npy file of points.")
+                        "a built-in set name, file:PATH ending in .csv or .npy, or an image set "
+                                + "(mnist, fashion-mnist, synthetic-shapes, idx:DIR, folder:DIR, npy:FILE)")
+                .setDescription("Training data: a built-in 2-D set name (e.g. 8gaussians), "
+                        + "file:PATH to a .csv or .npy file of points, or an image set: mnist or "
+                        + "fashion-mnist (after `reflow data fetch NAME`), synthetic-shapes, idx:DIR "
+                        + "(IDX files, raw or .gz), folder:DIR (PNG/JPEG, class subfolders) or "
+                        + "npy:FILE (N,H,W or N,C,H,W).")
                 .build());
         b.add(Option.ofInt("data.train_count", 100_000).optAtLeast(1)
-                .setDescription("Number of training points generated for a built-in set.")
+                .setDescription("Number of training points generated for a built-in set; for an image "
+                        + "set, the most training images used (a seeded subset of its train split).")
+                .build());
+        b.add(Option.ofInt("data.resolution", 16).optAtLeast(0).optAtMost(1024)
+                .setDescription("Image sets: images are resized (area averaging) to this square "
+                        + "resolution; 0 keeps the native size. Ignored for point sets.")
+                .build());
+        b.add(Option.ofInt("data.channels", 1).optAtLeast(1).optAtMost(3)
+                .optRule(c -> c == 1 || c == 3, "1 or 3")
+                .setDescription("Image sets: 1 (grayscale) or 3 (RGB) channels.")
                 .build());
 
         b.describeSection("model", "The velocity network v(x_t, t).");
@@ -305,6 +319,28 @@ public final class ReflowConfig {
                 .setDescription("Solver of the near-exact reference solution that few-step "
                         + "results are compared against.")
                 .build());
+        b.add(Option.ofString("eval.feature_cache", "")
+                .setDescription("Image sets: directory caching the feature network (trained once per "
+                        + "data set and recipe); empty = $REFLOWKIT_CACHE/features or "
+                        + "~/.cache/reflowkit/features.")
+                .build());
+        b.add(Option.ofInt("eval.feature_steps", 3000).optAtLeast(1)
+                .setDescription("Image sets: training steps of the feature network (a small CNN "
+                        + "classifier on the train split) whose penultimate features feed FD, KID "
+                        + "and precision/recall.")
+                .build());
+        b.add(Option.ofInt("eval.feature_batch", 128).optAtLeast(1)
+                .setDescription("Image sets: batch size of feature-network training.")
+                .build());
+        b.add(Option.ofInt("eval.kid_subsets", 10).optAtLeast(1)
+                .setDescription("Image sets: random subsets KID is averaged over.")
+                .build());
+        b.add(Option.ofInt("eval.kid_subset_size", 500).optAtLeast(2)
+                .setDescription("Image sets: samples per KID subset (capped at eval.count).")
+                .build());
+        b.add(Option.ofInt("eval.sw2_projections", 256).optAtLeast(1)
+                .setDescription("Image sets: random directions of the sliced Wasserstein distance on pixels.")
+                .build());
 
         b.describeSection("pairs", "ReFlow pair generation: the teacher's ODE turns noise into "
                 + "generated data (backward pairs, 1 -> 0) and real data into noise (forward pairs, "
@@ -429,6 +465,9 @@ public final class ReflowConfig {
     }
 
     private static boolean isDataSource(String s) {
+        if (ImageDataset.isImageSpec(s)) {
+            return true;
+        }
         if (s.startsWith("file:")) {
             String lower = s.toLowerCase(Locale.ROOT);
             return s.length() > "file:".length() + 4

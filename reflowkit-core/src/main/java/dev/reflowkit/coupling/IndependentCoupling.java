@@ -13,6 +13,7 @@ public final class IndependentCoupling implements Coupling {
 
     private final PointSet data;
     private final int[] labels;
+    private final long[] sampleShape;
 
     /**
      * Creates the unlabeled coupling over a finite data set.
@@ -31,6 +32,29 @@ public final class IndependentCoupling implements Coupling {
      * @throws IllegalArgumentException if the data set is empty or the label count differs
      */
     public IndependentCoupling(PointSet data, int[] labels) {
+        this(data, labels, new long[] {data.d()});
+    }
+
+    /**
+     * Creates the coupling over a finite data set of shaped samples (e.g. images), optionally
+     * labeled.
+     *
+     * @param data the training samples as flat rows, at least one
+     * @param labels the class of each sample (length {@code data.n()}), or null for none
+     * @param sampleShape the shape of one sample, e.g. {@code {C, H, W}}; its size must be {@code data.d()}
+     * @throws IllegalArgumentException if the data set is empty, the label count differs or the
+     *     shape does not match the rows
+     */
+    public IndependentCoupling(PointSet data, int[] labels, long[] sampleShape) {
+        long size = 1;
+        for (long s : sampleShape) {
+            size *= s;
+        }
+        if (size != data.d()) {
+            throw new IllegalArgumentException("sample shape " + java.util.Arrays.toString(sampleShape)
+                    + " does not match rows of " + data.d() + " values");
+        }
+        this.sampleShape = sampleShape.clone();
         if (data.n() == 0) {
             throw new IllegalArgumentException("the training data set is empty");
         }
@@ -64,6 +88,6 @@ public final class IndependentCoupling implements Coupling {
     /** {@inheritDoc} */
     @Override
     public long[] sampleShape() {
-        return new long[] {data.d()};
+        return sampleShape.clone();
     }
 }

@@ -11,7 +11,7 @@ import dev.reflowkit.config.ReflowConfig;
 import dev.reflowkit.data.PointSet;
 import dev.reflowkit.engine.Engines;
 import dev.reflowkit.pipeline.Components;
-import dev.reflowkit.pipeline.PointData;
+import dev.reflowkit.pipeline.RunData;
 import dev.reflowkit.pipeline.TrainedModel;
 import dev.reflowkit.solver.DormandPrinceSolver;
 import dev.reflowkit.solver.SamplerPlan;
@@ -52,7 +52,7 @@ import java.util.function.Consumer;
  * noise 1 -> 0; forward pairs integrate the teacher's own training points 0 -> 1 (pair {@code i}
  * uses training point {@code i}); projected pairs match backward pairs to real points
  * ({@link ProjectedPairs}, ours). The training data is rebuilt from the teacher's stored
- * configuration ({@link PointData#load}).
+ * configuration ({@link RunData#load}).
  *
  * <p>The store ({@link PairStore}) is written shard by shard: each shard's two {@code .npy} files
  * are written atomically, then the shard is recorded in {@code manifest.json} with the files'
@@ -156,8 +156,7 @@ public final class PairGeneration {
         PointSet train = null;
         int trainPoints = 0;
         if (direction != PairDirection.BACKWARD) {
-            train = PointData.load(stored.getString("data.source"), stored.getInt("data.train_count"),
-                    stored.getInt("eval.count"), stored.getLong("seed")).train();
+            train = RunData.load(stored).train();
             trainPoints = train.n();
             long size = Arrays.stream(sampleShape).reduce(1, Math::multiplyExact);
             if (train.d() != size) {

@@ -1,11 +1,13 @@
 package dev.reflowkit.pipeline;
 
+import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.reflowkit.config.Config;
+import dev.reflowkit.data.ImageDataset;
+import dev.reflowkit.engine.Engines;
 import dev.reflowkit.eval.EvalRun;
 import dev.reflowkit.eval.MetricsReport;
-import dev.reflowkit.eval.SampleEvaluation;
 import dev.reflowkit.io.AtomicFiles;
 import dev.reflowkit.metrics.MetricSummary;
 import dev.reflowkit.train.FlowTrainer;
@@ -105,9 +107,11 @@ public final class Ablation {
         Path teacher = teacherDir.resolve(FlowTrainer.FINAL_CHECKPOINT);
         Path pairsDir = dir.resolve("pairs").resolve("round1");
         List<Integer> seeds = config.getIntList("ablate.seeds");
+        boolean images = ImageDataset.isImageSpec(config.getString("data.source"));
+        String metric = images ? "fd" : "w2";
         List<Map<String, Object>> rows = new ArrayList<>();
-        rows.add(floorRow(config, seeds));
-        for (Variant v : variants(config, false)) {
+        rows.add(floorRow(config, seeds, metric, out));
+        for (Variant v : variants(config, images)) {
             Map<String, List<Double>> w2ByNfe = new LinkedHashMap<>();
             for (int seed : seeds) {
                 Config base = config.with("pipeline.reflow_set", withSeed(config.getStringList("pipeline.reflow_set"), seed));
@@ -132,7 +136,7 @@ public final class Ablation {
                         out, false);
                 for (EvalRun r : m.runs()) {
                     w2ByNfe.computeIfAbsent(Integer.toString((int) Math.round(r.nfe())), k -> new ArrayList<>())
-                            .add(r.metrics().primarySummary().mean());
+                            .add(r.metrics().get(metric).mean());
                 }
             }
             Map<String, Object> row = new LinkedHashMap<>();
@@ -143,22 +147,23 @@ public final class Ablation {
                 MetricSummary s = MetricSummary.of(vals.stream().mapToDouble(Double::doubleValue).toArray());
                 cols.put(nfe, Map.of("mean", s.mean(), "std", s.std(), "seeds", vals.size()));
             });
-            row.put("w2", cols);
+            row.put(metric, cols);
             rows.add(row);
-            writeTables(config, rows, dir);
+            writeTables(config, rows, dir, metric);
         }
         return rows;
     }
 
     /** The data-vs-data floor at the evaluation size, for the same seeds (every NFE column alike). */
-    private static Map<String, Object> floorRow(Config config, List<Integer> seeds) throws IOException {
+    private static Map<String, Object> floorRow(Config config, List<Integer> seeds, String metric, PrintStream out)
+            throws IOException {
         int count = config.getInt("eval.count");
         List<Double> floors = new ArrayList<>();
         for (int seed : seeds) {
-            PointData data = PointData.load(config.getString("data.source"), config.getInt("data.train_count"),
-                    count, seed);
-            floors.add(new SampleEvaluation(data.eval(), count, config.getInt("eval.repeats"), seed,
-                    config.getInt("sample.batch_size")).floor().primarySummary().mean());
+            Config c = config.with("seed", (long) seed);
+            try (NDManager manager = Engines.newManager()) {
+                floors.add(Evaluations.create(c, RunData.load(c), count, manager, out).floor().get(metric).mean());
+            }
         }
         MetricSummary s = MetricSummary.of(floors.stream().mapToDouble(Double::doubleValue).toArray());
         Map<String, Object> cols = new LinkedHashMap<>();
@@ -168,7 +173,7 @@ public final class Ablation {
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("variant", "floor (data vs data)");
         row.put("overrides", List.of());
-        row.put("w2", cols);
+        row.put(metric, cols);
         return row;
     }
 
@@ -183,17 +188,20 @@ public final class Ablation {
                 .replaceAll("[^a-z0-9]+", "-").replaceAll("(^-|-$)", "");
     }
 
-    private static void writeTables(Config config, List<Map<String, Object>> rows, Path dir) throws IOException {
+    private static void writeTables(Config config, List<Map<String, Object>> rows, Path dir, String metric)
+            throws IOException {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("data", config.getString("data.source"));
-        json.put("metric", "w2");
+        json.put("metric", metric);
         json.put("count", config.getInt("eval.count"));
         json.put("seeds", config.getIntList("ablate.seeds"));
         json.put("rows", rows);
         AtomicFiles.writeString(dir.resolve("ablation.json"), JSON.writeValueAsString(json) + "\n");
         List<Integer> nfes = config.getIntList("eval.nfe");
         StringBuilder md = new StringBuilder();
-        md.append("Exact W2 (").append(config.getInt("eval.count")).append(" points, mean ± std over seeds ")
+        md.append(metric.equals("fd") ? "Fréchet distance on feature-network features (" : "Exact W2 (")
+                .append(config.getInt("eval.count")).append(metric.equals("fd") ? " samples" : " points")
+                .append(", mean ± std over seeds ")
                 .append(config.getIntList("ablate.seeds")).append(") on ").append(config.getString("data.source"))
                 .append("; lower is better.\n\n| variant |");
         for (int n : nfes) {
@@ -203,7 +211,7 @@ public final class Ablation {
         for (Map<String, Object> row : rows) {
             md.append("| ").append(row.get("variant")).append(" |");
             @SuppressWarnings("unchecked")
-            Map<String, Map<String, Object>> w2 = (Map<String, Map<String, Object>>) row.get("w2");
+            Map<String, Map<String, Object>> w2 = (Map<String, Map<String, Object>>) row.get(metric);
             for (int n : nfes) {
                 Map<String, Object> c = w2.get(Integer.toString(n));
                 md.append(c == null ? " – |" : String.format(Locale.ROOT, " %.3f ± %.3f |", c.get("mean"), c.get("std")));

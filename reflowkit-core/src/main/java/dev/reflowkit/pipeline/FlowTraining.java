@@ -90,18 +90,16 @@ public final class FlowTraining {
                 modelConfig = config.with("model.dropout", dropout);
             }
         } else {
-            PointData data = PointData.load(config.getString("data.source"), config.getInt("data.train_count"),
-                    config.getInt("eval.count"), config.getLong("seed"));
+            RunData data = RunData.load(config);
             if (classes > 0) {
-                LabeledPoints labeled = PointData.labeledTrain(config.getString("data.source"),
-                        config.getInt("data.train_count"), config.getLong("seed"));
+                LabeledPoints labeled = data.labeled(config);
                 if (labeled.classes() != classes) {
                     throw new IllegalArgumentException("model.classes = " + classes + " but data set "
                             + config.getString("data.source") + " has " + labeled.classes() + " classes");
                 }
-                coupling = new IndependentCoupling(labeled.points(), labeled.labels());
+                coupling = new IndependentCoupling(labeled.points(), labeled.labels(), data.sampleShape());
             } else {
-                coupling = new IndependentCoupling(data.train());
+                coupling = new IndependentCoupling(data.train(), null, data.sampleShape());
             }
             extra.put("data", data.eval().describe());
             extra.put("train_points", data.train().n());

@@ -54,16 +54,14 @@ public final class ModelEvaluation {
             boolean withReference) throws IOException {
         int count = config.getInt("eval.count");
         int repeats = config.getInt("eval.repeats");
-        PointData data = PointData.load(config.getString("data.source"), config.getInt("data.train_count"),
-                count, config.getLong("seed"));
-        SampleEvaluation evaluation = new SampleEvaluation(data.eval(), count, repeats, config.getLong("seed"),
-                config.getInt("sample.batch_size"));
+        RunData data = RunData.load(config);
         boolean ema = config.getString("sample.weights").equals("ema");
         String solver = config.getString("eval.solver");
         String grid = config.getString("eval.grid");
         String ref = config.getString("eval.reference");
         List<EvalRun> runs = new ArrayList<>();
         try (NDManager manager = Engines.newManager()) {
+            SampleEvaluation evaluation = Evaluations.create(config, data, count, manager, out);
             MetricSummaries floor = evaluation.floor();
             out.println(row("floor (data vs data)", "-", floor));
             List<EvalSetting> settings = new ArrayList<>();

@@ -2,6 +2,7 @@ package dev.reflowkit.pipeline;
 
 import ai.djl.ndarray.NDManager;
 import dev.reflowkit.config.Config;
+import dev.reflowkit.data.PointSet;
 import dev.reflowkit.engine.Engines;
 import dev.reflowkit.eval.MetricsReport;
 import dev.reflowkit.report.HtmlReport;
@@ -33,16 +34,21 @@ final class PipelineReport {
      */
     static void write(Config config, Map<String, Path> models, MetricsReport metrics, Path file) throws IOException {
         int count = config.getInt("eval.count");
-        PointData data = PointData.load(config.getString("data.source"), config.getInt("data.train_count"),
-                count, config.getLong("seed"));
+        RunData data = RunData.load(config);
         ReportData.Builder report = ReportData.builder()
                 .setTitle("ReflowKit pipeline: " + String.join(", ", models.keySet()))
                 .optDate(Instant.now())
                 .optDataName(metrics.data())
                 .addFacts(RunRecord.versions())
                 .addMetrics(metrics)
-                .optReference(data.eval().reference(0, count))
                 .optConfigYaml(config.toYaml());
+        PointSet reference = data.eval().reference(0, count);
+        if (data.isImages()) {
+            // Real images beside the models' grids, for comparison (labelled NFE 0).
+            report.addImages("data", 0, data.sampleShape(), reference.head(Math.min(64, reference.n())));
+        } else {
+            report.optReference(reference);
+        }
         ReportSampler sampler = ReportSampler.builder().optSampleCount(count)
                 .optBatchSize(config.getInt("sample.batch_size")).optSeed(config.getLong("seed")).build();
         List<Integer> nfes = config.getIntList("eval.nfe");
@@ -63,6 +69,6 @@ final class PipelineReport {
                 }
             }
         }
-        HtmlReport.write(file, report.build());
+        HtmlReport.write(file, report.build(), data.isImages());
     }
 }

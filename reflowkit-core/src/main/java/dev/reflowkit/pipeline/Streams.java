@@ -11,6 +11,7 @@ final class Streams {
     static final long EVAL_NOISE = 104;
     static final long DATA_SPLIT = 105;
     static final long MODEL_INIT = 106;
+    static final long EVAL_METRICS = 107;
 
     private Streams() {}
 }
