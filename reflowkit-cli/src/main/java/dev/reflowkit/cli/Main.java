@@ -20,6 +20,7 @@ import picocli.CommandLine.Command;
             SampleCommand.class,
             EvalCommand.class,
             PairsCommand.class,
+            DataCommand.class,
             ConfigCommand.class,
             CommandLine.HelpCommand.class
         })

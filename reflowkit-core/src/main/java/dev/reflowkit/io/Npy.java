@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -22,11 +23,12 @@ import java.util.Objects;
  * UTF-8 in 3.0, space-padded and ended by {@code '\n'} so that the data starts at a multiple of 64
  * bytes), then the raw values.
  *
- * <p>Reading accepts little-endian float32 ({@code '<f4'}) and float64 ({@code '<f8'}, rounded to
- * float32) in C order, any shape (also 0-d and empty arrays). Anything else, and any structural
- * defect (bad magic, unsupported version, unparsable header, Fortran order, truncated data,
- * trailing bytes), is a {@link DataFormatException} whose one-line message names the file and the
- * problem. NaN and infinities are returned as they are.
+ * <p>{@link #read(Path)} accepts little-endian float32 ({@code '<f4'}) and float64 ({@code '<f8'},
+ * rounded to float32) in C order, any shape (also 0-d and empty arrays); {@link #readRaw(Path)}
+ * also accepts the integer dtypes and returns the bytes unconverted ({@link NpyRawArray}).
+ * Anything else, and any structural defect (bad magic, unsupported version, unparsable header,
+ * Fortran order, truncated data, trailing bytes), is a {@link DataFormatException} whose one-line
+ * message names the file and the problem. NaN and infinities are returned as they are.
  *
  * <p>Writing produces version 1.0 (2.0 only if the header would exceed 65535 bytes) float32 files
  * byte-identical to {@code numpy.save} of a C-contiguous float32 array (numpy 1.x/2.x, including
@@ -46,6 +48,7 @@ public final class Npy {
     private static final int MAX_HEADER_BYTES = 1 << 20;
     private static final int MAX_ELEMENTS = Integer.MAX_VALUE - 8;
     private static final int CHUNK_BYTES = 1 << 16;
+    private static final Map<String, Integer> FLOAT_DTYPES = java.util.Map.of("<f4", 4, "<f8", 8);
 
     private Npy() {}
 
@@ -60,66 +63,112 @@ public final class Npy {
     public static NpyArray read(Path file) throws IOException {
         Objects.requireNonNull(file, "file");
         try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
-            long size = ch.size();
-            ByteBuffer start = ByteBuffer.allocate(8);
-            int got = readFully(ch, start);
-            checkMagic(file, start.array(), got);
-            if (got < 8) {
-                throw new DataFormatException(file, "truncated header (file is only " + size + " bytes)");
-            }
-            int major = start.get(6) & 0xff;
-            int minor = start.get(7) & 0xff;
-            if (minor != 0 || major < 1 || major > 3) {
-                throw new DataFormatException(file, "unsupported .npy format version " + major + "." + minor
-                        + " (supported: 1.0, 2.0, 3.0)");
-            }
-            int lengthBytes = major == 1 ? 2 : 4;
-            ByteBuffer lenBuf = ByteBuffer.allocate(lengthBytes).order(ByteOrder.LITTLE_ENDIAN);
-            if (readFully(ch, lenBuf) < lengthBytes) {
-                throw new DataFormatException(file, "truncated header (file is only " + size + " bytes)");
-            }
-            long headerLength = major == 1 ? (lenBuf.getShort(0) & 0xffff) : (lenBuf.getInt(0) & 0xffffffffL);
-            long prefix = 8L + lengthBytes;
-            if (headerLength > MAX_HEADER_BYTES) {
-                throw new DataFormatException(file, "header length " + headerLength + " is implausibly large");
-            }
-            if (prefix + headerLength > size) {
-                throw new DataFormatException(file, "truncated header: expected " + headerLength
-                        + " header bytes, found " + (size - prefix));
-            }
-            ByteBuffer headerBuf = ByteBuffer.allocate((int) headerLength);
-            readFully(ch, headerBuf);
-            String text = new String(headerBuf.array(),
-                    major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
-            NpyHeader header = parseHeader(file, text);
-            int itemSize = itemSize(file, header);
-            if (header.fortranOrder()) {
-                throw new DataFormatException(file, "fortran_order is True: column-major arrays are not"
-                        + " supported (save a C-ordered array, e.g. numpy.ascontiguousarray(a))");
-            }
-            long count;
-            try {
-                count = NpyArray.elementCount(header.shape());
-            } catch (IllegalArgumentException e) {
-                count = Long.MAX_VALUE;
-            }
-            if (count > MAX_ELEMENTS) {
-                throw new DataFormatException(file, "array of shape " + shapeText(header.shape())
-                        + " is too large (at most " + MAX_ELEMENTS + " values)");
-            }
-            long expected = count * itemSize;
-            long actual = size - prefix - headerLength;
-            if (actual < expected) {
-                throw new DataFormatException(file, "truncated data: expected " + expected + " bytes for shape "
-                        + shapeText(header.shape()) + " of '" + header.descr() + "', found " + actual);
-            }
-            if (actual > expected) {
-                throw new DataFormatException(file, "trailing garbage: " + (actual - expected)
-                        + " bytes after the " + expected + " data bytes of shape " + shapeText(header.shape()));
-            }
-            float[] data = readData(ch, (int) count, itemSize);
-            return new NpyArray(header.shape(), data);
+            Layout layout = readLayout(file, ch, FLOAT_DTYPES, "'<f4' float32, '<f8' float64, little-endian");
+            float[] data = readData(ch, (int) layout.count(), layout.itemSize());
+            return new NpyArray(layout.header().shape(), data);
         }
+    }
+
+    /**
+     * Reads a {@code .npy} file of a plain numeric dtype without converting its values.
+     *
+     * <p>Accepted dtypes (little-endian or byte-order free, C order): {@code |u1 |i1 <u2 <i2 <u4
+     * <i4 <u8 <i8 <f4 <f8} (also written with {@code <} or {@code =} for the one-byte types, or
+     * with {@code =} for any). Structural checks and messages are those of {@link #read(Path)}.
+     *
+     * @param file the file
+     * @return the array with its dtype, shape and raw little-endian bytes
+     * @throws DataFormatException if the file is not a supported {@code .npy} file
+     * @throws IOException if it cannot be read
+     */
+    public static NpyRawArray readRaw(Path file) throws IOException {
+        Objects.requireNonNull(file, "file");
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            Layout layout = readLayout(file, ch, null, NpyRawArray.SUPPORTED_TEXT);
+            long bytes = layout.count() * layout.itemSize();
+            if (bytes > MAX_ELEMENTS) {
+                throw new DataFormatException(file, "array of shape " + shapeText(layout.header().shape())
+                        + " is too large (at most " + MAX_ELEMENTS + " bytes)");
+            }
+            ByteBuffer buf = ByteBuffer.allocate((int) bytes);
+            if (readFully(ch, buf) < bytes) {
+                throw new IOException("file shrank while reading");
+            }
+            return new NpyRawArray(NpyRawArray.canonical(layout.header().descr()), layout.header().shape(),
+                    buf.array());
+        }
+    }
+
+    /** The parsed header of an open file, positioned at the data, and the data's size. */
+    private record Layout(NpyHeader header, int itemSize, long count) {}
+
+    /**
+     * Reads and checks everything before the data.
+     *
+     * @param accepted the accepted dtype strings with their item sizes, or null for the dtypes of
+     *     {@link NpyRawArray}
+     * @param supported the accepted dtypes in words, for the error message
+     */
+    private static Layout readLayout(Path file, FileChannel ch, Map<String, Integer> accepted,
+            String supported) throws IOException {
+        long size = ch.size();
+        ByteBuffer start = ByteBuffer.allocate(8);
+        int got = readFully(ch, start);
+        checkMagic(file, start.array(), got);
+        if (got < 8) {
+            throw new DataFormatException(file, "truncated header (file is only " + size + " bytes)");
+        }
+        int major = start.get(6) & 0xff;
+        int minor = start.get(7) & 0xff;
+        if (minor != 0 || major < 1 || major > 3) {
+            throw new DataFormatException(file, "unsupported .npy format version " + major + "." + minor
+                    + " (supported: 1.0, 2.0, 3.0)");
+        }
+        int lengthBytes = major == 1 ? 2 : 4;
+        ByteBuffer lenBuf = ByteBuffer.allocate(lengthBytes).order(ByteOrder.LITTLE_ENDIAN);
+        if (readFully(ch, lenBuf) < lengthBytes) {
+            throw new DataFormatException(file, "truncated header (file is only " + size + " bytes)");
+        }
+        long headerLength = major == 1 ? (lenBuf.getShort(0) & 0xffff) : (lenBuf.getInt(0) & 0xffffffffL);
+        long prefix = 8L + lengthBytes;
+        if (headerLength > MAX_HEADER_BYTES) {
+            throw new DataFormatException(file, "header length " + headerLength + " is implausibly large");
+        }
+        if (prefix + headerLength > size) {
+            throw new DataFormatException(file, "truncated header: expected " + headerLength
+                    + " header bytes, found " + (size - prefix));
+        }
+        ByteBuffer headerBuf = ByteBuffer.allocate((int) headerLength);
+        readFully(ch, headerBuf);
+        String text = new String(headerBuf.array(),
+                major == 3 ? StandardCharsets.UTF_8 : StandardCharsets.ISO_8859_1);
+        NpyHeader header = parseHeader(file, text);
+        int itemSize = itemSize(file, header, accepted, supported);
+        if (header.fortranOrder()) {
+            throw new DataFormatException(file, "fortran_order is True: column-major arrays are not"
+                    + " supported (save a C-ordered array, e.g. numpy.ascontiguousarray(a))");
+        }
+        long count;
+        try {
+            count = NpyArray.elementCount(header.shape());
+        } catch (IllegalArgumentException e) {
+            count = Long.MAX_VALUE;
+        }
+        if (count > MAX_ELEMENTS) {
+            throw new DataFormatException(file, "array of shape " + shapeText(header.shape())
+                    + " is too large (at most " + MAX_ELEMENTS + " values)");
+        }
+        long expected = count * itemSize;
+        long actual = size - prefix - headerLength;
+        if (actual < expected) {
+            throw new DataFormatException(file, "truncated data: expected " + expected + " bytes for shape "
+                    + shapeText(header.shape()) + " of '" + header.descr() + "', found " + actual);
+        }
+        if (actual > expected) {
+            throw new DataFormatException(file, "trailing garbage: " + (actual - expected)
+                    + " bytes after the " + expected + " data bytes of shape " + shapeText(header.shape()));
+        }
+        return new Layout(header, itemSize, count);
     }
 
     /**
@@ -216,18 +265,17 @@ public final class Npy {
         }
     }
 
-    private static int itemSize(Path file, NpyHeader header) throws DataFormatException {
+    private static int itemSize(Path file, NpyHeader header, Map<String, Integer> accepted,
+            String supported) throws DataFormatException {
         if (header.descrIsString()) {
-            if (header.descr().equals("<f4")) {
-                return 4;
-            }
-            if (header.descr().equals("<f8")) {
-                return 8;
+            Integer size = accepted != null ? accepted.get(header.descr())
+                    : NpyRawArray.itemSizeOf(header.descr());
+            if (size != null) {
+                return size;
             }
         }
         String kind = header.descrIsString() ? "'" + header.descr() + "'" : header.descr() + " (structured)";
-        throw new DataFormatException(file, "unsupported dtype " + kind
-                + " (supported: '<f4' float32, '<f8' float64, little-endian)");
+        throw new DataFormatException(file, "unsupported dtype " + kind + " (supported: " + supported + ")");
     }
 
     private static float[] readData(FileChannel ch, int count, int itemSize) throws IOException {
