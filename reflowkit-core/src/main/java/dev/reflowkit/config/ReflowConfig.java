@@ -86,18 +86,18 @@ public final class ReflowConfig {
                 .build());
 
         b.describeSection("model", "The velocity network v(x_t, t).");
-        b.add(Option.ofChoice("model.type", "mlp", "mlp")
-                .setDescription("Network architecture: a fully connected MLP on [x_t, "
-                        + "time embedding].")
+        b.add(Option.ofChoice("model.type", "mlp", "mlp", "unet")
+                .setDescription("Network architecture: mlp (fully connected on [x_t, time embedding], "
+                        + "for flat samples) or unet (DDPM-style convolutional U-Net, for images C x H x W).")
                 .build());
         b.add(Option.ofInt("model.hidden", 256).optAtLeast(1)
-                .setDescription("Width of each hidden layer.")
+                .setDescription("Width of each hidden layer (mlp).")
                 .build());
         b.add(Option.ofInt("model.depth", 3).optAtLeast(1)
-                .setDescription("Number of hidden layers.")
+                .setDescription("Number of hidden layers (mlp).")
                 .build());
         b.add(Option.ofChoice("model.activation", "silu", "silu", "gelu", "relu", "tanh")
-                .setDescription("Activation function after each hidden layer.")
+                .setDescription("Activation function after each hidden layer (mlp; the unet uses silu).")
                 .build());
         b.add(Option.ofInt("model.time_dim", 64).optAtLeast(2)
                 .optRule(v -> v % 2 == 0, "even")
@@ -109,8 +109,9 @@ public final class ReflowConfig {
                         + "t in [0, 1] spans many periods.")
                 .build());
         b.add(Option.ofDouble("model.dropout", 0.0).optAtLeast(0).optLessThan(1)
-                .setDescription("Dropout probability on hidden activations (Simple ReFlow "
-                        + "uses less for the ReFlow model than for the teacher).")
+                .setDescription("Dropout probability on hidden activations (mlp) or inside each "
+                        + "residual block (unet); Simple ReFlow uses less for the ReFlow model than "
+                        + "for the teacher.")
                 .build());
         b.add(Option.ofInt("model.classes", 0).optAtLeast(0)
                 .setDescription("Class-conditional model with this many classes (0 = unconditional). "
@@ -122,6 +123,36 @@ public final class ReflowConfig {
                 .setDescription("Probability that a training sample's class label is replaced by the "
                         + "null class (learns the unconditional field for classifier-free guidance); "
                         + "used only when model.classes > 0.")
+                .build());
+        b.add(Option.ofInt("model.channels", 32).optAtLeast(1)
+                .setDescription("Base width of the unet: level l has channels x channel_mult[l] channels "
+                        + "(each divisible by model.groups).")
+                .build());
+        b.add(Option.ofIntList("model.channel_mult", List.of(1, 2, 2)).optAtLeast(1)
+                .optRule(l -> !l.isEmpty(), "non-empty")
+                .setDescription("Width multiplier of each unet level; L entries halve the resolution "
+                        + "L - 1 times, so H and W must be divisible by 2^(L-1).")
+                .build());
+        b.add(Option.ofInt("model.res_blocks", 1).optAtLeast(1)
+                .setDescription("Residual blocks per unet encoder level (the decoder has one more per "
+                        + "level).")
+                .build());
+        b.add(Option.ofIntList("model.attention_resolutions", List.of()).optAtLeast(1)
+                .setDescription("Feature-map heights (e.g. [8] for a 16x16 input) whose unet encoder and "
+                        + "decoder blocks get self-attention; each must be H / 2^l for a level l; "
+                        + "[] = none besides the middle block.")
+                .build());
+        b.add(Option.ofBoolean("model.mid_attention", true)
+                .setDescription("Self-attention between the two middle residual blocks of the unet "
+                        + "(lowest resolution), as in DDPM.")
+                .build());
+        b.add(Option.ofInt("model.groups", 8).optAtLeast(1)
+                .setDescription("GroupNorm groups of the unet; must divide every level's width.")
+                .build());
+        b.add(Option.ofBoolean("model.zero_init", true)
+                .setDescription("Start the last convolution of every unet residual block, the attention "
+                        + "projections and the output convolution at zero (DDPM++ style; a new unet "
+                        + "outputs 0).")
                 .build());
 
         b.describeSection("path", "The training time distribution T on [0, 1] "

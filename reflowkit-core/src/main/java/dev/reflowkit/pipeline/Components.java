@@ -11,6 +11,7 @@ import dev.reflowkit.loss.LossWeights;
 import dev.reflowkit.loss.Losses;
 import dev.reflowkit.model.ActivationKind;
 import dev.reflowkit.model.MlpVelocityNet;
+import dev.reflowkit.model.UNetVelocityNet;
 import dev.reflowkit.solver.DormandPrinceSolver;
 import dev.reflowkit.solver.SamplerPlan;
 import dev.reflowkit.solver.Samplers;
@@ -36,19 +37,36 @@ public final class Components {
     private Components() {}
 
     /**
-     * Builds and initializes the velocity network (seeded from the run seed).
+     * Builds and initializes the velocity network (seeded from the run seed): an
+     * {@link MlpVelocityNet} for {@code model.type mlp} (flat samples {@code {d}}) or a
+     * {@link UNetVelocityNet} for {@code model.type unet} (image samples {@code {C, H, W}}).
      *
      * @param config the configuration ({@code model.*})
      * @param sampleShape the shape of one sample
      * @param manager the manager that will own the parameters
      * @return the initialized block
+     * @throws IllegalArgumentException if the sample shape does not suit the model type, or the
+     *     unet settings do not suit the shape (e.g. H not divisible by 2^(levels-1))
      */
     public static Block model(Config config, long[] sampleShape, NDManager manager) {
+        String type = config.getString("model.type");
+        Block net = switch (type) {
+            case "mlp" -> mlp(config, sampleShape);
+            case "unet" -> unet(config, sampleShape);
+            default -> throw new IllegalArgumentException("unknown model.type '" + type + "'");
+        };
+        Engines.engine().setRandomSeed((int) StepRandom.derive(config.getLong("seed"), 0, Streams.MODEL_INIT));
+        Shape x = new Shape(1).addAll(new Shape(sampleShape));
+        net.initialize(manager, DataType.FLOAT32, x, new Shape(1));
+        return net;
+    }
+
+    private static MlpVelocityNet mlp(Config config, long[] sampleShape) {
         if (sampleShape.length != 1) {
             throw new IllegalArgumentException("model.type mlp needs flat samples, got shape "
-                    + new Shape(sampleShape));
+                    + new Shape(sampleShape) + (sampleShape.length == 3 ? "; use model.type unet for images" : ""));
         }
-        MlpVelocityNet net = MlpVelocityNet.builder()
+        return MlpVelocityNet.builder()
                 .setDim((int) sampleShape[0])
                 .optHidden(config.getInt("model.hidden"))
                 .optDepth(config.getInt("model.depth"))
@@ -57,9 +75,31 @@ public final class Components {
                 .optTimeEmbedding(config.getInt("model.time_dim"), (float) config.getDouble("model.time_scale"))
                 .optClasses(config.getInt("model.classes"))
                 .build();
-        Engines.engine().setRandomSeed((int) StepRandom.derive(config.getLong("seed"), 0, Streams.MODEL_INIT));
-        net.initialize(manager, DataType.FLOAT32, new Shape(1, sampleShape[0]), new Shape(1));
-        return net;
+    }
+
+    private static UNetVelocityNet unet(Config config, long[] sampleShape) {
+        if (sampleShape.length != 3) {
+            throw new IllegalArgumentException("model.type unet needs image samples of shape {C, H, W}, got shape "
+                    + new Shape(sampleShape) + (sampleShape.length == 1 ? "; use model.type mlp for flat samples" : ""));
+        }
+        try {
+            return UNetVelocityNet.builder()
+                    .setSampleShape(sampleShape)
+                    .optChannels(config.getInt("model.channels"))
+                    .optChannelMult(config.getIntList("model.channel_mult").stream().mapToInt(Integer::intValue).toArray())
+                    .optResBlocks(config.getInt("model.res_blocks"))
+                    .optAttentionResolutions(config.getIntList("model.attention_resolutions"))
+                    .optMidAttention(config.getBoolean("model.mid_attention"))
+                    .optGroups(config.getInt("model.groups"))
+                    .optDropout((float) config.getDouble("model.dropout"))
+                    .optZeroInit(config.getBoolean("model.zero_init"))
+                    .optTimeEmbedding(config.getInt("model.time_dim"), (float) config.getDouble("model.time_scale"))
+                    .optClasses(config.getInt("model.classes"))
+                    .build();
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException("model.type unet for samples of shape " + new Shape(sampleShape)
+                    + ": " + e.getMessage(), e);
+        }
     }
 
     /**

@@ -23,6 +23,13 @@ class ReflowConfigTest {
         {"model.dropout", "double", "0"},
         {"model.classes", "int", "0"},
         {"model.label_dropout", "double", "0.1"},
+        {"model.channels", "int", "32"},
+        {"model.channel_mult", "list<int>", "[1, 2, 2]"},
+        {"model.res_blocks", "int", "1"},
+        {"model.attention_resolutions", "list<int>", "[]"},
+        {"model.mid_attention", "boolean", "true"},
+        {"model.groups", "int", "8"},
+        {"model.zero_init", "boolean", "true"},
         {"path.time", "choice", "uniform"},
         {"path.time_base", "double", "10"},
         {"path.time_a", "double", "4"},
@@ -120,6 +127,7 @@ class ReflowConfigTest {
     void choicesAndKeyRanges() {
         ConfigSchema s = ReflowConfig.schema();
         assertEquals(List.of("silu", "gelu", "relu", "tanh"), s.option("model.activation").choices());
+        assertEquals(List.of("mlp", "unet"), s.option("model.type").choices());
         assertEquals(List.of("uniform", "exponential", "u-shaped", "logit-normal"),
                 s.option("path.time").choices());
         assertEquals(List.of("mse", "pseudo-huber", "hpf"), s.option("loss.type").choices());

@@ -1,0 +1,134 @@
+package dev.reflowkit.pipeline;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import dev.reflowkit.config.Config;
+import dev.reflowkit.config.ConfigLoader;
+import dev.reflowkit.config.ReflowConfig;
+import dev.reflowkit.engine.Engines;
+import dev.reflowkit.field.ConditionalField;
+import dev.reflowkit.model.BlockConditionalField;
+import dev.reflowkit.model.BlockVelocityField;
+import dev.reflowkit.model.UNetVelocityNet;
+import dev.reflowkit.train.Checkpoint;
+import dev.reflowkit.train.Checkpoints;
+import dev.reflowkit.train.TrainingState;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code model.type unet} through {@link Components#model} and a checkpoint round trip. */
+class UNetComponentsTest {
+
+    private static final long[] IMAGE = {1, 8, 8};
+
+    private static Config unet(String... more) {
+        List<String> o = new ArrayList<>(List.of("model.type=unet", "model.channels=8", "model.groups=4",
+                "model.channel_mult=[1,2]", "model.time_dim=8", "model.zero_init=false"));
+        o.addAll(List.of(more));
+        return ConfigLoader.load(ReflowConfig.schema(), null, o);
+    }
+
+    @Test
+    void buildsAnInitializedUNetForImageSamples() {
+        try (NDManager m = Engines.newManager()) {
+            Block block = Components.model(unet("model.attention_resolutions=[4]", "model.res_blocks=2"), IMAGE, m);
+            UNetVelocityNet net = assertInstanceOf(UNetVelocityNet.class, block);
+            assertTrue(net.toString().contains("res_blocks=2") && net.toString().contains("attention=[4]"),
+                    net.toString());
+            assertTrue(block.isInitialized());
+            NDArray v = new BlockVelocityField(block, m).velocity(m.randomNormal(new Shape(2, 1, 8, 8)),
+                    m.create(new float[] {0.3f, 0.7f}));
+            assertEquals(new Shape(2, 1, 8, 8), v.getShape());
+        }
+    }
+
+    @Test
+    void sameSeedSameWeights() {
+        try (NDManager m = Engines.newManager()) {
+            Block a = Components.model(unet("seed=5"), IMAGE, m);
+            Block b = Components.model(unet("seed=5"), IMAGE, m);
+            Block c = Components.model(unet("seed=6"), IMAGE, m);
+            NDArray wa = a.getParameters().get("03in_weight").getArray();
+            assertArrayEquals(wa.toFloatArray(), b.getParameters().get("03in_weight").getArray().toFloatArray());
+            assertFalse(Arrays.equals(wa.toFloatArray(),
+                    c.getParameters().get("03in_weight").getArray().toFloatArray()));
+        }
+    }
+
+    @Test
+    void shapeAndLayoutErrorsNameTheProblem() {
+        try (NDManager m = Engines.newManager()) {
+            IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                    () -> Components.model(unet(), new long[] {64}, m));
+            assertTrue(e.getMessage().contains("model.type unet needs image samples of shape {C, H, W}")
+                    && e.getMessage().contains("model.type mlp"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class,
+                    () -> Components.model(ReflowConfig.schema().defaults(), IMAGE, m));
+            assertTrue(e.getMessage().contains("model.type mlp needs flat samples")
+                    && e.getMessage().contains("model.type unet"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class,
+                    () -> Components.model(unet("model.channel_mult=[1,2,2]"), new long[] {1, 10, 10}, m));
+            assertTrue(e.getMessage().contains("model.type unet for samples of shape (1, 10, 10)")
+                    && e.getMessage().contains("divisible by 4"), e.getMessage());
+            e = assertThrows(IllegalArgumentException.class,
+                    () -> Components.model(unet("model.channels=12", "model.groups=8"), IMAGE, m));
+            assertTrue(e.getMessage().contains("not divisible by 8 GroupNorm groups"), e.getMessage());
+        }
+    }
+
+    @Test
+    void checkpointRoundTripGivesIdenticalOutputs(@TempDir Path dir) throws IOException {
+        Config config = unet("model.classes=3", "seed=9");
+        try (NDManager m = Engines.newManager()) {
+            Block block = Components.model(config, IMAGE, m);
+            List<String> names = new ArrayList<>();
+            NDList weights = new NDList();
+            NDList ema = new NDList();
+            NDList moments = new NDList();
+            for (Pair<String, Parameter> p : block.getParameters()) {
+                names.add(p.getKey());
+                weights.add(p.getValue().getArray());
+                ema.add(p.getValue().getArray().mul(m.create(0.5f)));
+                moments.add(p.getValue().getArray().zerosLike());
+            }
+            Path file = dir.resolve("unet.ckpt");
+            Checkpoints.write(file, new Checkpoint(new TrainingState(7, 7 * 16, new double[0], 0, 0, 0),
+                    config.toNestedMap(), IMAGE, names, weights, ema, moments, moments));
+
+            NDArray x = m.randomNormal(new Shape(3, 1, 8, 8));
+            NDArray t = m.create(new float[] {0.1f, 0.5f, 0.9f});
+            NDArray labels = m.create(new int[] {0, 2, 3});
+            ConditionalField original = new BlockConditionalField(block, 3, m);
+            TrainedModel raw = TrainedModel.load(file, false, m);
+            assertArrayEquals(IMAGE, raw.sampleShape());
+            assertEquals(7, raw.step());
+            assertEquals(3, raw.classes());
+            assertArrayEquals(original.velocity(x, t, labels).toFloatArray(),
+                    raw.conditional().velocity(x, t, labels).toFloatArray());
+            assertArrayEquals(original.velocity(x, t).toFloatArray(), raw.field().velocity(x, t).toFloatArray());
+
+            TrainedModel averaged = TrainedModel.load(file, true, m);
+            assertFalse(Arrays.equals(original.velocity(x, t).toFloatArray(),
+                    averaged.field().velocity(x, t).toFloatArray()), "the EMA weights are the halved ones");
+            assertEquals(DataType.FLOAT32, averaged.field().velocity(x, t).getDataType());
+        }
+    }
+}
