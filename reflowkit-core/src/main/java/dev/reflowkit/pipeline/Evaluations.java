@@ -88,9 +88,9 @@ public final class Evaluations {
             throws IOException {
         ImageSet train = data.images().train();
         ImageSet test = data.images().test();
-        FeatureRecipe recipe = FeatureRecipe.defaults()
-                .withSteps(config.getInt("eval.feature_steps"))
-                .withBatchSize(config.getInt("eval.feature_batch"));
+        FeatureRecipe d = FeatureRecipe.defaults();
+        FeatureRecipe recipe = new FeatureRecipe(config.getInt("eval.feature_steps"), config.getInt("eval.feature_batch"),
+                d.learningRate(), d.seed(), d.width(), d.featureDim());
         return FeatureNetworks.loadOrTrain(featureCache(config), data.images().contentHash(), recipe,
                 labeled(train), labeled(test), manager, line -> log.println("  " + line));
     }
