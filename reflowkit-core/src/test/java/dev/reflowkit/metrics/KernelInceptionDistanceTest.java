@@ -40,6 +40,21 @@ class KernelInceptionDistanceTest {
     }
 
     @Test
+    void kernelTableAndDirectSumsAgree() {
+        double[][] x = FeatureTestData.gaussian(120, 10, 0, 4);
+        double[][] y = FeatureTestData.gaussian(90, 10, 0.2, 5);
+        KernelInceptionDistance table = KernelInceptionDistance.compute(x, y, 15, 50, 11, true);
+        KernelInceptionDistance direct = KernelInceptionDistance.compute(x, y, 15, 50, 11, false);
+        assertEquals(direct.mean(), table.mean(), 1e-6 * Math.abs(direct.mean()) + 1e-9);
+        assertEquals(direct.std(), table.std(), 1e-5 * direct.std() + 1e-9);
+        assertEquals(15, table.subsets());
+        // Full-size subsets are permutations: one value, no spread.
+        KernelInceptionDistance whole = KernelInceptionDistance.compute(x, x.clone(), 10, 500, 1);
+        assertEquals(1, whole.subsets());
+        assertEquals(0, whole.std(), 0);
+    }
+
+    @Test
     void subsetSizeIsClampedAndArgumentsChecked() {
         double[][] x = FeatureTestData.gaussian(30, 4, 0, 1);
         double[][] y = FeatureTestData.gaussian(40, 4, 0, 2);
