@@ -46,9 +46,9 @@ class ImagePipelineTest {
         for (JsonNode run : runs) {
             checkMetrics(run.get("model").asText() + " NFE " + run.get("nfe"), run.get("metrics"));
         }
-        String simple = Files.readString(out.resolve("simple-reflow").resolve("config.yaml"));
+        String simple = Files.readString(out.resolve("reflow").resolve("simple-reflow").resolve("config.yaml"));
         assertTrue(simple.contains("type: hpf"), "simple-reflow on images uses the HPF loss:\n" + simple);
-        String baseline = Files.readString(out.resolve("baseline").resolve("config.yaml"));
+        String baseline = Files.readString(out.resolve("reflow").resolve("baseline").resolve("config.yaml"));
         assertTrue(baseline.contains("type: mse"), "baseline keeps MSE:\n" + baseline);
 
         String html = Files.readString(out.resolve("report.html"));
@@ -60,11 +60,11 @@ class ImagePipelineTest {
         // Rerun: every stage is found complete; nothing is retrained and the scores repeat.
         Path teacher = out.resolve("teacher").resolve("model.ckpt");
         byte[] teacherBytes = Files.readAllBytes(teacher);
-        List<String> log = Files.readAllLines(out.resolve("simple-reflow").resolve("train_log.jsonl"));
+        List<String> log = Files.readAllLines(out.resolve("reflow").resolve("simple-reflow").resolve("train_log.jsonl"));
         Cli.Result again = Cli.run(args);
         assertEquals(0, again.exitCode(), again::toString);
         assertArrayEquals(teacherBytes, Files.readAllBytes(teacher), "teacher untouched");
-        assertEquals(log, Files.readAllLines(out.resolve("simple-reflow").resolve("train_log.jsonl")), "no retraining");
+        assertEquals(log, Files.readAllLines(out.resolve("reflow").resolve("simple-reflow").resolve("train_log.jsonl")), "no retraining");
         JsonNode m2 = JSON.readTree(out.resolve("metrics.json").toFile());
         for (int i = 0; i < runs.size(); i++) {
             assertEquals(runs.get(i).get("metrics").get("fd").asDouble(),

@@ -65,6 +65,23 @@ public final class Presets {
     }
 
     /**
+     * The settings of a preset for a data source: {@link #settings(String)}, plus the image
+     * settings (the HPF loss for {@code simple-reflow}) when the source is an image set.
+     *
+     * @param name a preset name
+     * @param dataSource the {@code data.source} value
+     * @return its {@code key=value} settings, later ones winning
+     * @throws IllegalArgumentException for an unknown name
+     */
+    public static List<String> settings(String name, String dataSource) {
+        List<String> out = new ArrayList<>(settings(name));
+        if (ImageDataset.isImageSpec(dataSource)) {
+            out.addAll(IMAGE_SETTINGS.getOrDefault(name, List.of()));
+        }
+        return out;
+    }
+
+    /**
      * Applies a preset's settings to the keys not set explicitly.
      *
      * @param schema the schema (parses and validates each value)
@@ -76,12 +93,8 @@ public final class Presets {
         if (name == null) {
             return;
         }
-        List<String> settings = new ArrayList<>(settings(name.toString()));
         Object source = values.get("data.source");
-        if (source != null && ImageDataset.isImageSpec(source.toString())) {
-            settings.addAll(IMAGE_SETTINGS.getOrDefault(name.toString(), List.of()));
-        }
-        for (String setting : settings) {
+        for (String setting : settings(name.toString(), source == null ? "" : source.toString())) {
             int eq = setting.indexOf('=');
             String key = setting.substring(0, eq);
             if (!explicit.contains(key)) {
@@ -100,7 +113,7 @@ public final class Presets {
      */
     public static Config overlay(Config base, String name) {
         Config c = base.with("reflow.preset", name);
-        for (String setting : settings(name)) {
+        for (String setting : settings(name, base.getString("data.source"))) {
             int eq = setting.indexOf('=');
             String key = setting.substring(0, eq);
             c = c.with(key, base.schema().option(key).parse(setting.substring(eq + 1)));

@@ -2,6 +2,7 @@ package dev.reflowkit.metrics;
 
 import dev.reflowkit.data.PointSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -35,7 +36,7 @@ import java.util.Map;
  * Map<String, Double> model = metrics.evaluate(samples, test);   // test features reused
  * }</pre>
  */
-public final class ImageMetrics {
+public final class ImageMetrics implements SampleMetrics {
 
     /** Key of the Fréchet distance. */
     public static final String FD = "fd";
@@ -98,6 +99,12 @@ public final class ImageMetrics {
      * @throws IllegalArgumentException if the dimensions differ, a set is too small or has a
      *     non-finite value, or the feature map returns the wrong number of rows
      */
+    @Override
+    public List<String> names() {
+        return featureMap == null ? List.of(SW2) : List.of(FD, KID, KID_STD, PRECISION, RECALL, SW2);
+    }
+
+    @Override
     public synchronized Map<String, Double> evaluate(PointSet sample, PointSet reference) {
         Pairwise.checkComparable("ImageMetrics", sample, reference, neighbours + 1);
         Map<String, Double> out = new LinkedHashMap<>();

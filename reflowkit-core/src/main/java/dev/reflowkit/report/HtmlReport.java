@@ -245,7 +245,7 @@ public final class HtmlReport {
             if (!grids.isEmpty()) {
                 sb.append("<div class=\"charts\">\n");
                 for (ModelImages g : grids) {
-                    String caption = "NFE " + g.nfe();
+                    String caption = g.nfe() == 0 ? "real data" : "NFE " + g.nfe();
                     int bad = g.nonFinite();
                     if (bad > 0) {
                         caption += " \u00b7 " + bad + " non-finite value" + (bad == 1 ? "" : "s") + " (red)";

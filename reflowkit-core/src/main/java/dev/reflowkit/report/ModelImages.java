@@ -7,7 +7,7 @@ import java.util.Objects;
  * Images a model generated at one NFE, for an image grid ({@link ImageGrid}).
  *
  * @param model the model name, e.g. {@code "teacher"}
- * @param nfe velocity evaluations per sample
+ * @param nfe velocity evaluations per sample; 0 for real data shown for comparison
  * @param shape the shape of one image
  * @param images the images, one per row, {@code d = C*H*W}; at least one
  */
@@ -17,8 +17,8 @@ public record ModelImages(String model, int nfe, ImageShape shape, PointSet imag
     public ModelImages {
         ReportData.requireName(model);
         String what = "images of model '" + model + "' at NFE " + nfe;
-        if (nfe < 1) {
-            throw new IllegalArgumentException(what + ": NFE must be >= 1");
+        if (nfe < 0) {
+            throw new IllegalArgumentException(what + ": NFE must be >= 0 (0 = real data)");
         }
         Objects.requireNonNull(shape, what + ": image shape");
         if (images == null || images.n() < 1) {

@@ -140,7 +140,7 @@ public final class ReportImages {
                 .build();
         byte[] png = grid.png(shown, shape);
         return new ChartImage(png, grid.width(shown.n(), shape), grid.height(shown.n(), shape),
-                shown.n() + " images of " + m.model() + " at NFE " + m.nfe());
+                shown.n() + " images of " + m.model() + (m.nfe() == 0 ? "" : " at NFE " + m.nfe()));
     }
 
     /**
