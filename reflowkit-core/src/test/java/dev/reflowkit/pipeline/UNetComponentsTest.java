@@ -49,10 +49,13 @@ class UNetComponentsTest {
     @Test
     void buildsAnInitializedUNetForImageSamples() {
         try (NDManager m = Engines.newManager()) {
-            Block block = Components.model(unet("model.attention_resolutions=[4]", "model.res_blocks=2"), IMAGE, m);
+            Block block = Components.model(unet("model.attention_resolutions=[4]", "model.res_blocks=2",
+                    "model.activation=gelu", "model.dropout=0.1"), IMAGE, m);
             UNetVelocityNet net = assertInstanceOf(UNetVelocityNet.class, block);
-            assertTrue(net.toString().contains("res_blocks=2") && net.toString().contains("attention=[4]"),
-                    net.toString());
+            for (String setting : List.of("1x8x8", "channels=8", "mult=[1, 2]", "res_blocks=2", "attention=[4]+mid",
+                    "groups=4", "gelu", "time=8", "dropout=0.1")) {
+                assertTrue(net.toString().contains(setting), setting + " in " + net);
+            }
             assertTrue(block.isInitialized());
             NDArray v = new BlockVelocityField(block, m).velocity(m.randomNormal(new Shape(2, 1, 8, 8)),
                     m.create(new float[] {0.3f, 0.7f}));
