@@ -16,11 +16,11 @@ import ai.djl.util.PairList;
  * The time-conditioned residual block of DDPM-family U-Nets.
  *
  * <p>Inputs are {@code NDList(x, e)}: feature maps {@code x} of shape {@code (N, C_in, H, W)} and
- * the already activated embedding {@code e = SiLU(emb)} of shape {@code (N, E)}. The output, of
- * shape {@code (N, C_out, H, W)}, is
+ * the already activated embedding {@code e = a(emb)} of shape {@code (N, E)}. With the activation
+ * {@code a} (SiLU by default), the output, of shape {@code (N, C_out, H, W)}, is
  * <pre>
- * h = conv3x3(SiLU(GroupNorm(x))) + (W_e e + b_e)[:, :, None, None]
- * y = skip(x) + conv3x3(dropout(SiLU(GroupNorm(h))))
+ * h = conv3x3(a(GroupNorm(x))) + (W_e e + b_e)[:, :, None, None]
+ * y = skip(x) + conv3x3(dropout(a(GroupNorm(h))))
  * </pre>
  * where {@code skip} is the identity when {@code C_in == C_out} and a 1x1 convolution otherwise.
  * Weights start as DDPM's ({@code Var = 1 / fan_avg}, uniform); with {@link Builder#optZeroInit}
@@ -33,6 +33,7 @@ public final class ResidualBlock extends AbstractBlock {
     private final int inChannels;
     private final int outChannels;
     private final float dropout;
+    private final ActivationKind activation;
     private final GroupNorm norm1;
     private final Conv2d conv1;
     private final Linear embedding;
@@ -45,6 +46,7 @@ public final class ResidualBlock extends AbstractBlock {
         this.inChannels = b.inChannels;
         this.outChannels = b.outChannels;
         this.dropout = b.dropout;
+        this.activation = b.activation;
         this.norm1 = addChildBlock("norm1", GroupNorm.builder().setGroups(b.groups).build());
         this.conv1 = addChildBlock("conv1", Convs.conv3x3(outChannels, 1));
         this.embedding = addChildBlock("emb", Linear.builder().setUnits(outChannels).build());
@@ -81,11 +83,11 @@ public final class ResidualBlock extends AbstractBlock {
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.get(0);
         NDArray e = inputs.get(1);
-        NDArray h = ActivationKind.SILU.apply(norm1.forward(ps, new NDList(x), training).singletonOrThrow());
+        NDArray h = activation.apply(norm1.forward(ps, new NDList(x), training).singletonOrThrow());
         h = conv1.forward(ps, new NDList(h), training).singletonOrThrow();
         NDArray projected = embedding.forward(ps, new NDList(e), training).singletonOrThrow();
         h = h.add(projected.reshape(projected.getShape().get(0), outChannels, 1, 1));
-        h = ActivationKind.SILU.apply(norm2.forward(ps, new NDList(h), training).singletonOrThrow());
+        h = activation.apply(norm2.forward(ps, new NDList(h), training).singletonOrThrow());
         if (dropout > 0f) {
             h = Dropout.dropout(h, dropout, training).singletonOrThrow();
         }
@@ -123,7 +125,8 @@ public final class ResidualBlock extends AbstractBlock {
     /** {@inheritDoc} */
     @Override
     public String toString() {
-        return "ResidualBlock(" + inChannels + " -> " + outChannels + ", dropout=" + dropout + ")";
+        return "ResidualBlock(" + inChannels + " -> " + outChannels + ", " + activation.configName()
+                + ", dropout=" + dropout + ")";
     }
 
     /** The builder of {@link ResidualBlock}: channels and groups are required. */
@@ -133,8 +136,20 @@ public final class ResidualBlock extends AbstractBlock {
         private int groups = -1;
         private float dropout;
         private boolean zeroInit;
+        private ActivationKind activation = ActivationKind.SILU;
 
         private Builder() {}
+
+        /**
+         * Sets the activation after each GroupNorm (default SiLU).
+         *
+         * @param activation the activation
+         * @return this builder
+         */
+        public Builder optActivation(ActivationKind activation) {
+            this.activation = activation;
+            return this;
+        }
 
         /**
          * Sets the input and output channel counts.

@@ -12,8 +12,9 @@ import ai.djl.util.PairList;
 
 /**
  * Doubles the resolution of a feature map: nearest-neighbour upsampling (each value repeated
- * into a 2x2 patch) followed by a 3x3 convolution, {@code (N, C, H, W) -> (N, C, 2H, 2W)}.
- * ({@code Conv2dTranspose} is not implemented by DJL's PyTorch engine, see DJL_NOTES.)
+ * into a 2x2 patch), by default followed by a 3x3 convolution (DDPM-initialized),
+ * {@code (N, C, H, W) -> (N, C, 2H, 2W)}. ({@code Conv2dTranspose} is not implemented by DJL's
+ * PyTorch engine, see DJL_NOTES.)
  */
 public final class Upsample extends AbstractBlock {
 
@@ -23,18 +24,30 @@ public final class Upsample extends AbstractBlock {
     private final Conv2d conv;
 
     /**
-     * Creates the block.
+     * Creates the block with its convolution.
      *
      * @param channels the channel count C (kept)
      * @throws IllegalArgumentException if {@code channels <= 0}
      */
     public Upsample(int channels) {
+        this(channels, true);
+    }
+
+    /**
+     * Creates the block.
+     *
+     * @param channels the channel count C (kept)
+     * @param withConv true to follow the upsampling by a 3x3 convolution, false for a
+     *     parameter-free block
+     * @throws IllegalArgumentException if {@code channels <= 0}
+     */
+    public Upsample(int channels, boolean withConv) {
         super(VERSION);
         if (channels <= 0) {
             throw new IllegalArgumentException("Upsample channels must be > 0, got " + channels);
         }
         this.channels = channels;
-        this.conv = addChildBlock("conv", Convs.conv3x3(channels, 1));
+        this.conv = withConv ? addChildBlock("conv", Convs.conv3x3(channels, 1)) : null;
         Convs.ddpmInit(this);
     }
 
@@ -53,7 +66,8 @@ public final class Upsample extends AbstractBlock {
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        return conv.forward(ps, new NDList(nearest2x(inputs.singletonOrThrow())), training);
+        NDArray up = nearest2x(inputs.singletonOrThrow());
+        return conv == null ? new NDList(up) : conv.forward(ps, new NDList(up), training);
     }
 
     /** {@inheritDoc} */
@@ -66,12 +80,14 @@ public final class Upsample extends AbstractBlock {
     /** {@inheritDoc} */
     @Override
     protected void initializeChildBlocks(NDManager manager, DataType dataType, Shape... inputShapes) {
-        conv.initialize(manager, dataType, getOutputShapes(inputShapes));
+        if (conv != null) {
+            conv.initialize(manager, dataType, getOutputShapes(inputShapes));
+        }
     }
 
     /** {@inheritDoc} */
     @Override
     public String toString() {
-        return "Upsample(" + channels + ")";
+        return "Upsample(" + channels + (conv == null ? ", no conv" : "") + ")";
     }
 }

@@ -184,6 +184,11 @@ class UNetBlocksTest {
             NDArray out = up.forward(new ParameterStore(m, false), new NDList(m.ones(new Shape(2, 3, 2, 2))), false)
                     .singletonOrThrow();
             assertEquals(new Shape(2, 3, 4, 4), out.getShape());
+            Upsample plain = new Upsample(1, false);
+            plain.initialize(m, DataType.FLOAT32, new Shape(1, 1, 2, 3));
+            assertEquals(0, plain.getParameters().size());
+            assertArrayEquals(y.toFloatArray(), plain.forward(new ParameterStore(m, false), new NDList(x), false)
+                    .singletonOrThrow().toFloatArray());
         }
     }
 }

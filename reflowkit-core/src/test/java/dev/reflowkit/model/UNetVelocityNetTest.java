@@ -54,9 +54,10 @@ class UNetVelocityNetTest {
         List<UNetVelocityNet.Builder> layouts = List.of(
                 tiny(1, 8, 8).optChannelMult(1, 2),
                 tiny(3, 8, 8).optChannelMult(1, 2).optResBlocks(2).optAttentionResolutions(List.of(4, 8)),
-                tiny(1, 12, 12).optChannelMult(1, 2, 2).optMidAttention(false),
+                tiny(1, 12, 12).optChannelMult(1, 2, 2).optMidAttention(false).optActivation(ActivationKind.GELU),
                 tiny(2, 8, 12).optChannelMult(1, 1, 2).optAttentionResolutions(List.of(2)),
-                tiny(1, 4, 4).optChannelMult(2).optDropout(0.1f));
+                tiny(1, 4, 4).optChannelMult(2).optDropout(0.1f),
+                tiny(1, 16, 16).optUpsampleConv(false));
         try (NDManager m = Engines.newManager()) {
             ParameterStore ps = new ParameterStore(m, false);
             for (UNetVelocityNet.Builder b : layouts) {
@@ -84,6 +85,8 @@ class UNetVelocityNetTest {
             // skips, stride-2 and upsampling convs, middle res + attention + res, output norm and conv).
             assertEquals(41_609, parameterCount(net));
             assertArrayEquals(new int[] {8, 4}, net.levelResolutions());
+            UNetVelocityNet plain = init(tiny(1, 8, 8).optChannelMult(1, 2).optUpsampleConv(false).build(), m);
+            assertEquals(41_609 - (16 * 16 * 9 + 16), parameterCount(plain), "no 3x3 conv after upsampling");
             UNetVelocityNet conditional = init(tiny(1, 8, 8).optChannelMult(1, 2).optClasses(3).build(), m);
             assertEquals(41_609 + 4 * 8, parameterCount(conditional), "a (classes + 1) x time_dim table");
             assertEquals("class_embedding", conditional.getParameters().get(0).getKey());

@@ -18,6 +18,8 @@ import ai.djl.util.Pair;
 import dev.reflowkit.config.Config;
 import dev.reflowkit.config.ConfigLoader;
 import dev.reflowkit.config.ReflowConfig;
+import dev.reflowkit.coupling.Coupling;
+import dev.reflowkit.coupling.PairBatch;
 import dev.reflowkit.engine.Engines;
 import dev.reflowkit.field.ConditionalField;
 import dev.reflowkit.model.BlockConditionalField;
@@ -25,12 +27,21 @@ import dev.reflowkit.model.BlockVelocityField;
 import dev.reflowkit.model.UNetVelocityNet;
 import dev.reflowkit.train.Checkpoint;
 import dev.reflowkit.train.Checkpoints;
+import dev.reflowkit.train.FlowTrainer;
+import dev.reflowkit.train.ProgressBar;
+import dev.reflowkit.train.TrainResult;
 import dev.reflowkit.train.TrainingState;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.random.RandomGenerator;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -49,10 +60,13 @@ class UNetComponentsTest {
     @Test
     void buildsAnInitializedUNetForImageSamples() {
         try (NDManager m = Engines.newManager()) {
-            Block block = Components.model(unet("model.attention_resolutions=[4]", "model.res_blocks=2"), IMAGE, m);
+            Block block = Components.model(unet("model.attention_resolutions=[4]", "model.res_blocks=2",
+                    "model.activation=gelu", "model.dropout=0.1"), IMAGE, m);
             UNetVelocityNet net = assertInstanceOf(UNetVelocityNet.class, block);
-            assertTrue(net.toString().contains("res_blocks=2") && net.toString().contains("attention=[4]"),
-                    net.toString());
+            for (String setting : List.of("1x8x8", "channels=8", "mult=[1, 2]", "res_blocks=2", "attention=[4]+mid",
+                    "groups=4", "gelu", "time=8", "dropout=0.1")) {
+                assertTrue(net.toString().contains(setting), setting + " in " + net);
+            }
             assertTrue(block.isInitialized());
             NDArray v = new BlockVelocityField(block, m).velocity(m.randomNormal(new Shape(2, 1, 8, 8)),
                     m.create(new float[] {0.3f, 0.7f}));
@@ -92,6 +106,73 @@ class UNetComponentsTest {
                     () -> Components.model(unet("model.channels=12", "model.groups=8"), IMAGE, m));
             assertTrue(e.getMessage().contains("not divisible by 8 GroupNorm groups"), e.getMessage());
         }
+    }
+
+    /** Images of a bright 3x3 square on a dark 8x8 background (data) and Gaussian noise. */
+    private static final Coupling SQUARES = new Coupling() {
+        @Override
+        public PairBatch sample(RandomGenerator rng, int batchSize) {
+            float[] x0 = new float[batchSize * 64];
+            float[] x1 = new float[batchSize * 64];
+            Arrays.fill(x0, -1f);
+            for (int i = 0; i < batchSize; i++) {
+                int r = rng.nextInt(6);
+                int c = rng.nextInt(6);
+                for (int dr = 0; dr < 3; dr++) {
+                    for (int dc = 0; dc < 3; dc++) {
+                        x0[i * 64 + (r + dr) * 8 + c + dc] = 1f;
+                    }
+                }
+            }
+            for (int j = 0; j < x1.length; j++) {
+                x1[j] = (float) rng.nextGaussian();
+            }
+            return new PairBatch(x0, x1, batchSize, IMAGE);
+        }
+
+        @Override
+        public long[] sampleShape() {
+            return IMAGE;
+        }
+    };
+
+    @Test
+    void flowTrainerTrainsAUNetOnImagesAndItsCheckpointLoads(@TempDir Path dir) throws IOException {
+        Config config = unet("model.zero_init=true", "train.steps=40", "train.batch_size=16", "train.warmup_steps=0",
+                "train.lr=0.002", "train.log_every=10", "train.checkpoint_every=40");
+        Path run = dir.resolve("run");
+        try (NDManager m = Engines.newManager()) {
+            Block model = Components.model(config, IMAGE, m);
+            TrainResult result = FlowTrainer.builder()
+                    .setModel(model, m)
+                    .setCoupling(SQUARES)
+                    .setTimeDistribution(Components.timeDistribution(config))
+                    .setLoss(Components.loss(config))
+                    .setSettings(Components.trainSettings(config))
+                    .setOutputDir(run)
+                    .optConfig(config.toNestedMap())
+                    .optProgress(new ProgressBar(new PrintStream(new ByteArrayOutputStream()), 40, false))
+                    .build()
+                    .run(false);
+            assertEquals(40, result.steps());
+            List<String> log = Files.readAllLines(run.resolve(FlowTrainer.LOG_FILE));
+            double first = lossOf(log.get(0));
+            double last = lossOf(log.get(log.size() - 1));
+            assertTrue(last < 0.8 * first, "mean loss of steps 1-10 " + first + ", of steps 31-40 " + last);
+
+            TrainedModel loaded = TrainedModel.load(result.checkpoint(), false, m);
+            assertArrayEquals(IMAGE, loaded.sampleShape());
+            NDArray x = m.randomNormal(new Shape(2, 1, 8, 8));
+            NDArray t = m.create(new float[] {0.5f, 0.5f});
+            float[] expected = new BlockVelocityField(model, m).velocity(x, t).toFloatArray();
+            assertArrayEquals(expected, loaded.field().velocity(x, t).toFloatArray());
+        }
+    }
+
+    private static double lossOf(String jsonLine) {
+        Matcher matcher = Pattern.compile("\"loss\"\\s*:\\s*([0-9.eE+-]+)").matcher(jsonLine);
+        assertTrue(matcher.find(), jsonLine);
+        return Double.parseDouble(matcher.group(1));
     }
 
     @Test
