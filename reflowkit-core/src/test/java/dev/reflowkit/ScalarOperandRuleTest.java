@@ -39,7 +39,8 @@ class ScalarOperandRuleTest {
     static final Set<String> UNSAFE_ACTIVATIONS = Set.of("swish", "mish", "swishBlock", "mishBlock");
 
     static final String[] GUARDED_PACKAGES = {
-        "dev.reflowkit.loss..", "dev.reflowkit.model..", "dev.reflowkit.train..", "dev.reflowkit.path.."
+        "dev.reflowkit.loss..", "dev.reflowkit.model..", "dev.reflowkit.train..", "dev.reflowkit.path..",
+        "dev.reflowkit.features.."
     };
 
     private static boolean isNdArrayType(JavaClass owner) {
