@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.reflowkit.config.Config;
 import dev.reflowkit.config.ConfigLoader;
 import dev.reflowkit.config.ReflowConfig;
+import dev.reflowkit.data.PointSet;
 import dev.reflowkit.engine.Engines;
 import dev.reflowkit.field.ClassifierFreeGuidance;
 import dev.reflowkit.field.VelocityField;
@@ -14,10 +15,13 @@ import dev.reflowkit.io.Npy;
 import dev.reflowkit.pipeline.Components;
 import dev.reflowkit.pipeline.RunRecord;
 import dev.reflowkit.pipeline.TrainedModel;
+import dev.reflowkit.report.ImageGrid;
+import dev.reflowkit.report.ImageShape;
 import dev.reflowkit.sampling.BatchSampler;
 import dev.reflowkit.sampling.GeneratedSamples;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -71,6 +75,10 @@ final class SampleCommand implements Callable<Integer> {
 
     @Option(names = "--dry-run", description = "Print the resolved configuration and exit.")
     boolean dryRun;
+
+    @Option(names = "--png", paramLabel = "FILE.png",
+            description = "Image models only: also write the samples (at most 256) as a PNG grid.")
+    Path png;
 
     @Option(names = "--class", paramLabel = "K",
             description = "Class-conditional models only: generate class K (0 .. classes-1), or -1 for an even spread"
@@ -148,6 +156,15 @@ final class SampleCommand implements Callable<Integer> {
             shape[0] = g.count();
             System.arraycopy(m.sampleShape(), 0, shape, 1, m.sampleShape().length);
             Npy.write(out, g.data(), shape);
+            if (png != null) {
+                if (!ImageShape.isImage(m.sampleShape())) {
+                    throw new IllegalArgumentException("--png needs an image model; " + model + " has samples of shape "
+                            + Arrays.toString(m.sampleShape()));
+                }
+                PointSet shown = g.points().head(Math.min(256, g.count()));
+                ImageGrid.builder().optColumns(16).optScale(ImageGrid.scaleFor(m.sampleShape(), 48)).build()
+                        .write(png, shown, m.sampleShape());
+            }
             Map<String, Object> extra = new LinkedHashMap<>();
             extra.put("model", model.toString());
             extra.put("output", out.toString());

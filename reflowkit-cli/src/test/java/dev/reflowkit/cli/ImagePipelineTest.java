@@ -7,11 +7,14 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.reflowkit.io.Npy;
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import javax.imageio.ImageIO;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -71,6 +74,25 @@ class ImagePipelineTest {
                     m2.get("runs").get(i).get("metrics").get("fd").asDouble(), 1e-6, "run " + i);
         }
         assertTrue(again.out().contains("feature network loaded from"), again.out());
+
+        // Sampling an image model: (N, C, H, W) .npy plus a PNG grid.
+        Path npy = dir.resolve("s.npy");
+        Path png = dir.resolve("s.png");
+        Cli.Result s = Cli.run("sample", "--model", out.resolve("reflow/simple-reflow/model.ckpt").toString(),
+                "--nfe", "2", "--count", "20", "--out", npy.toString(), "--png", png.toString());
+        assertEquals(0, s.exitCode(), s::toString);
+        assertArrayEquals(new long[] {20, 1, 8, 8}, Npy.read(npy).shape());
+        BufferedImage grid = ImageIO.read(png.toFile());
+        assertTrue(grid != null && grid.getWidth() > 16 * 8 && grid.getHeight() > 8, "PNG grid");
+
+        // Scoring an image model alone: image metrics, the cached feature network.
+        Path scores = dir.resolve("scores.json");
+        Cli.Result e = Cli.run("eval", "--model", out.resolve("teacher/model.ckpt").toString(), "--nfe", "1",
+                "--count", "60", "--out", scores.toString(), "--set", "eval.kid_subset_size=30");
+        assertEquals(0, e.exitCode(), e::toString);
+        JsonNode sm = JSON.readTree(scores.toFile());
+        checkMetrics("eval floor", sm.get("floor"));
+        assertEquals(2, sm.get("runs").size(), "NFE 1 and the dopri5 reference");
     }
 
     private static void checkMetrics(String what, JsonNode metrics) {

@@ -484,6 +484,10 @@ public final class ReflowConfig {
                 .optRule(l -> !l.isEmpty(), "non-empty")
                 .setDescription("Seeds of the ReFlow runs of every variant (the teacher and pairs are shared).")
                 .build());
+        b.add(Option.ofChoice("ablate.rows", "both", "both", "add", "remove")
+                .setDescription("Which rows to run besides baseline and simple-reflow: each improvement "
+                        + "added to baseline (add), removed from simple-reflow (remove), or both.")
+                .build());
         b.add(Option.ofChoice("ablate.sampler_grid", "edm", GRIDS)
                 .setDescription("Time grid of the sampler improvement (7), compared with eval.grid.")
                 .build());

@@ -9,11 +9,10 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.reflowkit.io.AtomicFiles;
+import dev.reflowkit.io.ZipEntries;
 import dev.reflowkit.io.Checksums;
 import dev.reflowkit.train.Checkpoints;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +24,6 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
-import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
 /**
@@ -309,14 +307,9 @@ public final class FeatureNetworks {
         if (!Files.isRegularFile(file)) {
             throw new FeatureCacheException(file, "no such feature-network cache file");
         }
-        Map<String, byte[]> entries = new LinkedHashMap<>();
-        try (InputStream in = Files.newInputStream(file); ZipInputStream zip = new ZipInputStream(in)) {
-            ZipEntry e;
-            while ((e = zip.getNextEntry()) != null) {
-                ByteArrayOutputStream buf = new ByteArrayOutputStream();
-                zip.transferTo(buf);
-                entries.put(e.getName(), buf.toByteArray());
-            }
+        Map<String, byte[]> entries;
+        try {
+            entries = ZipEntries.read(file);
         } catch (ZipException e) {
             throw new FeatureCacheException(file, "corrupted feature-network cache (" + e.getMessage()
                     + "); delete it to retrain");

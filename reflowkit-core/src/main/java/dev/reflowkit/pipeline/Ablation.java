@@ -22,7 +22,8 @@ import java.util.Map;
 
 /**
  * The ablation of Simple ReFlow's improvements: starting from {@code baseline}, add the
- * improvements one at a time, and starting from {@code simple-reflow}, remove them one at a time;
+ * improvements one at a time, and starting from {@code simple-reflow}, remove them one at a time
+ * ({@code ablate.rows}: both, or only the additions or the removals);
  * train every variant with {@code ablate.seeds} seeds on the same teacher and pair stores, score it
  * at {@code eval.nfe}, and write a table of mean ± std over seeds (markdown and JSON).
  *
@@ -75,16 +76,21 @@ public final class Ablation {
             add.put("sampler (" + grid + " grid)", List.of("eval.grid=" + grid));
             remove.put("sampler (" + grid + " grid)", List.of("eval.grid=" + config.getString("eval.grid")));
         }
+        String rows = config.getString("ablate.rows");
         List<Variant> out = new ArrayList<>();
         out.add(new Variant("baseline", "baseline", List.of()));
-        add.forEach((k, v) -> out.add(new Variant("baseline + " + k, "baseline", v)));
+        if (!rows.equals("remove")) {
+            add.forEach((k, v) -> out.add(new Variant("baseline + " + k, "baseline", v)));
+        }
         List<String> simpleExtra = grid.equals(config.getString("eval.grid")) ? List.of() : List.of("eval.grid=" + grid);
         out.add(new Variant("simple-reflow", "simple-reflow", simpleExtra));
-        remove.forEach((k, v) -> {
-            List<String> o = new ArrayList<>(simpleExtra);
-            o.addAll(v);
-            out.add(new Variant("simple-reflow − " + k, "simple-reflow", o));
-        });
+        if (!rows.equals("add")) {
+            remove.forEach((k, v) -> {
+                List<String> o = new ArrayList<>(simpleExtra);
+                o.addAll(v);
+                out.add(new Variant("simple-reflow − " + k, "simple-reflow", o));
+            });
+        }
         return out;
     }
 

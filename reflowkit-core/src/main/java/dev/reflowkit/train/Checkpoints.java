@@ -8,10 +8,9 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.reflowkit.io.AtomicFiles;
+import dev.reflowkit.io.ZipEntries;
 import dev.reflowkit.io.Checksums;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -20,7 +19,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipException;
-import java.util.zip.ZipInputStream;
 import java.util.zip.ZipOutputStream;
 
 /**
@@ -178,14 +176,9 @@ public final class Checkpoints {
         if (!Files.isRegularFile(file)) {
             throw new CheckpointException(file, "no such checkpoint file");
         }
-        Map<String, byte[]> entries = new LinkedHashMap<>();
-        try (InputStream in = Files.newInputStream(file); ZipInputStream zip = new ZipInputStream(in)) {
-            ZipEntry e;
-            while ((e = zip.getNextEntry()) != null) {
-                ByteArrayOutputStream buf = new ByteArrayOutputStream();
-                zip.transferTo(buf);
-                entries.put(e.getName(), buf.toByteArray());
-            }
+        Map<String, byte[]> entries;
+        try {
+            entries = ZipEntries.read(file);
         } catch (ZipException e) {
             throw new CheckpointException(file, "corrupted checkpoint (" + e.getMessage() + ")");
         } catch (IOException e) {

@@ -46,6 +46,12 @@ class AblationTest {
         assertTrue(withDropout.contains("baseline + smaller dropout") && withDropout.contains("baseline + HPF loss"));
         assertEquals(names.size(), Ablation.variants(config("ablate.sampler_grid=uniform"), false).size() + 2,
                 "no sampler rows when the sampler grid is the evaluation grid");
+        List<String> adds = Ablation.variants(config("ablate.rows=add"), false).stream()
+                .map(Ablation.Variant::name).toList();
+        assertEquals(names.stream().filter(n -> !n.startsWith("simple-reflow − ")).toList(), adds, "additions only");
+        List<String> removals = Ablation.variants(config("ablate.rows=remove"), false).stream()
+                .map(Ablation.Variant::name).toList();
+        assertEquals(names.stream().filter(n -> !n.startsWith("baseline + ")).toList(), removals, "removals only");
     }
 
     @Test
