@@ -24,7 +24,7 @@ class ReflowConfigTest {
         {"model.classes", "int", "0"},
         {"model.label_dropout", "double", "0.1"},
         {"model.channels", "int", "16"},
-        {"model.channel_mult", "list<int>", "[1, 2, 2]"},
+        {"model.channel_mult", "list<int>", "[1, 1, 2]"},
         {"model.res_blocks", "int", "1"},
         {"model.attention_resolutions", "list<int>", "[]"},
         {"model.mid_attention", "boolean", "true"},
