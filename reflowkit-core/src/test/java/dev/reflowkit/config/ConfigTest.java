@@ -79,8 +79,8 @@ class ConfigTest {
         assertEquals("sample.custom_grid: must be strictly decreasing, got [0, 0.5, 1]",
                 error(() -> defaults.with("sample.custom_grid", List.of(0.0, 0.5, 1.0))));
         assertEquals("eval.nfe: must be non-empty, got []", error(() -> defaults.with("eval.nfe", "[]")));
-        assertEquals("data.source: must be a built-in set name or file:PATH ending in .csv or "
-                + ".npy, got 'file:points.txt'",
+        assertEquals("data.source: must be a built-in set name, file:PATH ending in .csv or .npy, or an image"
+                + " set (mnist, fashion-mnist, synthetic-shapes, idx:DIR, folder:DIR, npy:FILE), got 'file:points.txt'",
                 error(() -> defaults.with("data.source", "file:points.txt")));
         assertEquals("file:data/ring.npy",
                 defaults.with("data.source", "file:data/ring.npy").getString("data.source"));
