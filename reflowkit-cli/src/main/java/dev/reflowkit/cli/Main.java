@@ -21,6 +21,7 @@ import picocli.CommandLine.Command;
             EvalCommand.class,
             PairsCommand.class,
             DataCommand.class,
+            BenchCommand.class,
             ConfigCommand.class,
             CommandLine.HelpCommand.class
         })

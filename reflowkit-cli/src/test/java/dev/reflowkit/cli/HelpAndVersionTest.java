@@ -13,7 +13,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class HelpAndVersionTest {
 
-    private static final List<String> COMMANDS = List.of("demo", "pipeline", "ablate", "train", "sample", "eval", "pairs", "data", "config", "help");
+    private static final List<String> COMMANDS = List.of("demo", "pipeline", "ablate", "train", "sample", "eval", "pairs", "data", "bench", "config", "help");
     private static final String VERSION = "ReflowKit \\S+ \\(DJL 0\\.36\\.0, PyTorch 2\\.7\\.1 CPU\\)\\R?";
 
     @ParameterizedTest
@@ -43,7 +43,7 @@ class HelpAndVersionTest {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"demo", "train", "sample", "eval", "pipeline", "ablate", "pairs", "data", "config", "help"})
+    @ValueSource(strings = {"demo", "train", "sample", "eval", "pipeline", "ablate", "pairs", "data", "bench", "config", "help"})
     void everyCommandHasHelp(String command) {
         Cli.Result r = Cli.run(command, "--help");
         assertEquals(0, r.exitCode(), r::toString);

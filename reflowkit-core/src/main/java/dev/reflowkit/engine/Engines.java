@@ -2,6 +2,8 @@ package dev.reflowkit.engine;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
+import java.util.function.Supplier;
 
 /**
  * The one place that starts the deep-learning engine: offline, without telemetry, PyTorch.
@@ -25,6 +27,11 @@ public final class Engines {
                 System.setProperty("ai.djl.offline", "true");
                 System.setProperty("OPT_OUT_TRACKING", "true");
                 System.setProperty("ai.djl.default_engine", "PyTorch");
+                // ReflowKit never runs independent operations concurrently inside one call, so the
+                // inter-op pool only costs threads; intra-op threads stay PyTorch's default (cores).
+                if (System.getProperty("ai.djl.pytorch.num_interop_threads") == null) {
+                    System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+                }
                 configured = true;
             }
         }
@@ -58,5 +65,30 @@ public final class Engines {
         Engine e = engine();
         return e.getEngineName() + " " + e.getVersion() + " (DJL " + Engine.getDjlVersion()
                 + "), Java " + System.getProperty("java.version");
+    }
+
+    /**
+     * Runs inference code with the engine's gradient recording off on this thread (PyTorch's
+     * {@code no_grad}), restoring the previous mode afterwards.
+     *
+     * <p>Velocity fields evaluate networks through here, so no autograd graph can be recorded
+     * whatever the parameters' flags (a recorded graph kept every solver step's activations alive,
+     * ~0.65 GB per NFE for a U-Net at batch 500). Speed is unchanged within noise (measured).
+     *
+     * @param body the inference code
+     * @param <T> its result type
+     * @return its result
+     */
+    public static <T> T withoutGradients(Supplier<T> body) {
+        boolean previous = JniUtils.isGradMode();
+        if (!previous) {
+            return body.get();
+        }
+        JniUtils.setGradMode(false);
+        try {
+            return body.get();
+        } finally {
+            JniUtils.setGradMode(true);
+        }
     }
 }

@@ -29,7 +29,10 @@ public enum ActivationKind {
     public NDArray apply(NDArray x) {
         switch (this) {
             case SILU:
-                return x.mul(Activation.sigmoid(x));
+                NDArray sigmoid = Activation.sigmoid(x);
+                NDArray out = x.mul(sigmoid);
+                sigmoid.close(); // autograd keeps its own reference; free the handle now
+                return out;
             case GELU:
                 return Activation.gelu(x);
             case RELU:

@@ -59,20 +59,23 @@ public final class AttentionBlock extends AbstractBlock {
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
         NDArray x = inputs.singletonOrThrow();
-        Shape shape = x.getShape();
-        long n = shape.get(0);
-        long positions = shape.get(2) * shape.get(3);
-        NDArray h = norm.forward(ps, new NDList(x), training).singletonOrThrow();
-        NDList parts = qkv.forward(ps, new NDList(h), training).singletonOrThrow()
-                .reshape(n, 3L * channels, positions)
-                .split(3, 1);
-        NDArray q = parts.get(0);
-        NDArray k = parts.get(1);
-        NDArray v = parts.get(2);
-        NDArray scale = x.getManager().create((float) (1.0 / Math.sqrt(channels)));
-        NDArray weights = k.transpose(0, 2, 1).matMul(q).mul(scale).softmax(1);
-        NDArray attended = v.matMul(weights).reshape(shape);
-        return new NDList(x.add(projection.forward(ps, new NDList(attended), training).singletonOrThrow()));
+        return new NDList(EagerScope.run(() -> {
+            Shape shape = x.getShape();
+            long n = shape.get(0);
+            long positions = shape.get(2) * shape.get(3);
+            NDArray h = norm.forward(ps, new NDList(x), training).singletonOrThrow();
+            NDList parts = qkv.forward(ps, new NDList(h), training).singletonOrThrow()
+                    .reshape(n, 3L * channels, positions)
+                    .split(3, 1);
+            NDArray q = parts.get(0);
+            NDArray k = parts.get(1);
+            NDArray v = parts.get(2);
+            // Made by the engine (not from a Java buffer), so the scope may free the handle early.
+            NDArray scale = x.getManager().full(new Shape(), (float) (1.0 / Math.sqrt(channels)));
+            NDArray weights = k.transpose(0, 2, 1).matMul(q).mul(scale).softmax(1);
+            NDArray attended = v.matMul(weights).reshape(shape);
+            return x.add(projection.forward(ps, new NDList(attended), training).singletonOrThrow());
+        }));
     }
 
     /** {@inheritDoc} */

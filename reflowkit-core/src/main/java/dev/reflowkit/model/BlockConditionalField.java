@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
+import dev.reflowkit.engine.Engines;
 import dev.reflowkit.field.ConditionalField;
 
 /**
@@ -38,13 +39,15 @@ public final class BlockConditionalField implements ConditionalField {
     /** {@inheritDoc} */
     @Override
     public NDArray velocity(NDArray x, NDArray t, NDArray labels) {
-        return block.forward(parameterStore, new NDList(x, t, labels), false).singletonOrThrow();
+        return Engines.withoutGradients(
+                () -> block.forward(parameterStore, new NDList(x, t, labels), false).singletonOrThrow());
     }
 
     /** {@inheritDoc} */
     @Override
     public NDArray velocity(NDArray x, NDArray t) {
-        return block.forward(parameterStore, new NDList(x, t), false).singletonOrThrow();
+        return Engines.withoutGradients(
+                () -> block.forward(parameterStore, new NDList(x, t), false).singletonOrThrow());
     }
 
     /** {@inheritDoc} */

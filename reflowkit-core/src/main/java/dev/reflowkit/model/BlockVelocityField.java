@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.nn.Block;
 import ai.djl.training.ParameterStore;
+import dev.reflowkit.engine.Engines;
 import dev.reflowkit.field.VelocityField;
 
 /**
@@ -30,6 +31,7 @@ public final class BlockVelocityField implements VelocityField {
     /** {@inheritDoc} */
     @Override
     public NDArray velocity(NDArray x, NDArray t) {
-        return block.forward(parameterStore, new NDList(x, t), false).singletonOrThrow();
+        return Engines.withoutGradients(
+                () -> block.forward(parameterStore, new NDList(x, t), false).singletonOrThrow());
     }
 }

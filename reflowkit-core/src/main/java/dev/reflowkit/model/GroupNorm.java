@@ -78,18 +78,20 @@ public final class GroupNorm extends AbstractBlock {
             throw new IllegalArgumentException("GroupNorm: " + c + " channels are not divisible into "
                     + groups + " groups");
         }
-        long per = shape.size() / (n * groups);
-        NDArray grouped = x.reshape(n, groups, per);
-        NDManager m = x.getManager();
-        Shape unit = new Shape(per);
-        NDArray normalized = grouped.getNDArrayInternal()
-                .layerNorm(grouped, unit, m.ones(unit, x.getDataType()), m.zeros(unit, x.getDataType()), eps)
-                .singletonOrThrow();
-        long[] channelShape = new long[shape.dimension()];
-        Arrays.fill(channelShape, 1L);
-        channelShape[1] = c;
-        Shape affine = new Shape(channelShape);
-        return normalized.reshape(shape).mul(gamma.reshape(affine)).add(beta.reshape(affine));
+        return EagerScope.run(() -> {
+            long per = shape.size() / (n * groups);
+            NDArray grouped = x.reshape(n, groups, per);
+            NDManager m = x.getManager();
+            Shape unit = new Shape(per);
+            NDArray normalized = grouped.getNDArrayInternal()
+                    .layerNorm(grouped, unit, m.ones(unit, x.getDataType()), m.zeros(unit, x.getDataType()), eps)
+                    .singletonOrThrow();
+            long[] channelShape = new long[shape.dimension()];
+            Arrays.fill(channelShape, 1L);
+            channelShape[1] = c;
+            Shape affine = new Shape(channelShape);
+            return normalized.reshape(shape).mul(gamma.reshape(affine)).add(beta.reshape(affine));
+        });
     }
 
     /** {@inheritDoc} */

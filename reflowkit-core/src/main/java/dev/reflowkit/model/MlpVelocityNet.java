@@ -102,28 +102,31 @@ public final class MlpVelocityNet extends AbstractBlock {
             NDList inputs,
             boolean training,
             PairList<String, Object> params) {
-        NDArray x = inputs.get(0);
-        NDArray t = inputs.get(1);
-        NDArray emb = timeEmbedding.embed(t);
-        if (classes > 0) {
-            NDArray labels = inputs.size() > 2
-                    ? inputs.get(2).toType(DataType.INT64, false)
-                    : x.getManager().full(new Shape(x.getShape().get(0)), classes, DataType.INT64);
-            NDArray table = parameterStore.getValue(classEmbedding, x.getDevice(), training);
-            emb = emb.add(labels.oneHot(classes + 1).toType(table.getDataType(), false).matMul(table));
-        } else if (inputs.size() > 2) {
-            throw new IllegalArgumentException("class labels given to an unconditional MlpVelocityNet"
-                    + " (build it with optClasses)");
-        }
-        NDArray h = NDArrays.concat(new NDList(x, emb), 1);
-        for (int i = 0; i < depth; i++) {
-            h = layers.get(i).forward(parameterStore, new NDList(h), training).singletonOrThrow();
-            h = activation.apply(h);
-            if (dropout > 0f) {
-                h = Dropout.dropout(h, dropout, training).singletonOrThrow();
+        // Intermediates are freed when the forward returns (EagerScope).
+        return new NDList(EagerScope.run(() -> {
+            NDArray x = inputs.get(0);
+            NDArray t = inputs.get(1);
+            NDArray emb = timeEmbedding.embed(t);
+            if (classes > 0) {
+                NDArray labels = inputs.size() > 2
+                        ? inputs.get(2).toType(DataType.INT64, false)
+                        : x.getManager().full(new Shape(x.getShape().get(0)), classes, DataType.INT64);
+                NDArray table = parameterStore.getValue(classEmbedding, x.getDevice(), training);
+                emb = emb.add(labels.oneHot(classes + 1).toType(table.getDataType(), false).matMul(table));
+            } else if (inputs.size() > 2) {
+                throw new IllegalArgumentException("class labels given to an unconditional MlpVelocityNet"
+                        + " (build it with optClasses)");
             }
-        }
-        return layers.get(depth).forward(parameterStore, new NDList(h), training);
+            NDArray h = NDArrays.concat(new NDList(x, emb), 1);
+            for (int i = 0; i < depth; i++) {
+                h = layers.get(i).forward(parameterStore, new NDList(h), training).singletonOrThrow();
+                h = activation.apply(h);
+                if (dropout > 0f) {
+                    h = Dropout.dropout(h, dropout, training).singletonOrThrow();
+                }
+            }
+            return layers.get(depth).forward(parameterStore, new NDList(h), training).singletonOrThrow();
+        }));
     }
 
     /** {@inheritDoc} */

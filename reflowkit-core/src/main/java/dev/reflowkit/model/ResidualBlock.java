@@ -81,19 +81,21 @@ public final class ResidualBlock extends AbstractBlock {
     @Override
     protected NDList forwardInternal(
             ParameterStore ps, NDList inputs, boolean training, PairList<String, Object> params) {
-        NDArray x = inputs.get(0);
-        NDArray e = inputs.get(1);
-        NDArray h = activation.apply(norm1.forward(ps, new NDList(x), training).singletonOrThrow());
-        h = conv1.forward(ps, new NDList(h), training).singletonOrThrow();
-        NDArray projected = embedding.forward(ps, new NDList(e), training).singletonOrThrow();
-        h = h.add(projected.reshape(projected.getShape().get(0), outChannels, 1, 1));
-        h = activation.apply(norm2.forward(ps, new NDList(h), training).singletonOrThrow());
-        if (dropout > 0f) {
-            h = Dropout.dropout(h, dropout, training).singletonOrThrow();
-        }
-        h = conv2.forward(ps, new NDList(h), training).singletonOrThrow();
-        NDArray s = skip == null ? x : skip.forward(ps, new NDList(x), training).singletonOrThrow();
-        return new NDList(s.add(h));
+        return new NDList(EagerScope.run(() -> {
+            NDArray x = inputs.get(0);
+            NDArray e = inputs.get(1);
+            NDArray h = activation.apply(norm1.forward(ps, new NDList(x), training).singletonOrThrow());
+            h = conv1.forward(ps, new NDList(h), training).singletonOrThrow();
+            NDArray projected = embedding.forward(ps, new NDList(e), training).singletonOrThrow();
+            h = h.add(projected.reshape(projected.getShape().get(0), outChannels, 1, 1));
+            h = activation.apply(norm2.forward(ps, new NDList(h), training).singletonOrThrow());
+            if (dropout > 0f) {
+                h = Dropout.dropout(h, dropout, training).singletonOrThrow();
+            }
+            h = conv2.forward(ps, new NDList(h), training).singletonOrThrow();
+            NDArray s = skip == null ? x : skip.forward(ps, new NDList(x), training).singletonOrThrow();
+            return s.add(h);
+        }));
     }
 
     /** {@inheritDoc} */

@@ -239,10 +239,14 @@ public final class UNetVelocityNet extends AbstractBlock {
         NDArray x = inputs.get(0);
         Shape inShape = x.getShape();
         long n = inShape.get(0);
-        NDArray h = inShape.dimension() == 2 ? x.reshape(n, imageChannels, height, width) : x;
-        NDArray e = activation.apply(embedding(ps, inputs, n, training));
-
-        h = inputConv.forward(ps, new NDList(h), training).singletonOrThrow();
+        NDArray e = EagerScope.run(() -> activation.apply(embedding(ps, inputs, n, training)));
+        // Every intermediate is closed as soon as it has been used (autograd keeps what the
+        // backward pass needs): the forward then holds only the skips, like PyTorch.
+        NDArray in = inShape.dimension() == 2 ? x.reshape(n, imageChannels, height, width) : x;
+        NDArray h = inputConv.forward(ps, new NDList(in), training).singletonOrThrow();
+        if (in != x) {
+            in.close();
+        }
         Deque<NDArray> skips = new ArrayDeque<>();
         skips.push(h);
         for (Stage s : down) {
@@ -251,18 +255,28 @@ public final class UNetVelocityNet extends AbstractBlock {
         }
         h = mid1.forward(ps, new NDList(h, e), training).singletonOrThrow();
         if (midAttn != null) {
-            h = midAttn.forward(ps, new NDList(h), training).singletonOrThrow();
+            h = replace(h, midAttn.forward(ps, new NDList(h), training).singletonOrThrow());
         }
-        h = mid2.forward(ps, new NDList(h, e), training).singletonOrThrow();
+        h = replace(h, mid2.forward(ps, new NDList(h, e), training).singletonOrThrow());
         for (Stage s : up) {
             if (s.res() != null) {
-                h = NDArrays.concat(new NDList(h, skips.pop()), 1);
+                NDArray skip = skips.pop();
+                h = replace(h, NDArrays.concat(new NDList(h, skip), 1));
+                skip.close();
             }
-            h = apply(ps, s, h, e, training);
+            h = replace(h, apply(ps, s, h, e, training));
         }
-        h = activation.apply(outNorm.forward(ps, new NDList(h), training).singletonOrThrow());
-        h = outConv.forward(ps, new NDList(h), training).singletonOrThrow();
-        return new NDList(inShape.dimension() == 2 ? h.reshape(inShape) : h);
+        h = replace(h, outNorm.forward(ps, new NDList(h), training).singletonOrThrow());
+        h = replace(h, activation.apply(h));
+        h = replace(h, outConv.forward(ps, new NDList(h), training).singletonOrThrow());
+        e.close();
+        return new NDList(inShape.dimension() == 2 ? replace(h, h.reshape(inShape)) : h);
+    }
+
+    /** Closes {@code used} (no longer needed) and returns {@code next}. */
+    private static NDArray replace(NDArray used, NDArray next) {
+        used.close();
+        return next;
     }
 
     private static NDArray apply(ParameterStore ps, Stage s, NDArray h, NDArray e, boolean training) {
@@ -270,7 +284,7 @@ public final class UNetVelocityNet extends AbstractBlock {
             return s.resample().forward(ps, new NDList(h), training).singletonOrThrow();
         }
         NDArray y = s.res().forward(ps, new NDList(h, e), training).singletonOrThrow();
-        return s.attention() == null ? y : s.attention().forward(ps, new NDList(y), training).singletonOrThrow();
+        return s.attention() == null ? y : replace(y, s.attention().forward(ps, new NDList(y), training).singletonOrThrow());
     }
 
     /** The time (and class) embedding {@code Linear(a(Linear(sin/cos(t) [+ E[label]])))}. */

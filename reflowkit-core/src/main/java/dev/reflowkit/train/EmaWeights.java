@@ -61,7 +61,9 @@ public final class EmaWeights {
             NDArray b = cm.create((float) beta);
             NDArray omb = cm.create((float) (1 - beta));
             for (int i = 0; i < parameters.size(); i++) {
-                ema.get(i).muli(b).addi(parameters.get(i).mul(omb));
+                NDArray scaled = parameters.get(i).mul(omb);
+                ema.get(i).muli(b).addi(scaled);
+                scaled.close(); // free at once: the allocator reuses the memory for the next one
             }
         }
     }

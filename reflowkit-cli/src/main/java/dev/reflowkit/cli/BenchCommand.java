@@ -1,0 +1,110 @@
+package dev.reflowkit.cli;
+
+import dev.reflowkit.bench.Bench;
+import dev.reflowkit.bench.BenchReport;
+import dev.reflowkit.bench.BenchResult;
+import dev.reflowkit.bench.BenchSuite;
+import dev.reflowkit.bench.TorchReference;
+import dev.reflowkit.bench.Workload;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.regex.Pattern;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code reflow bench}: measures training, sampling and pair generation, side by side with an
+ * equivalent PyTorch script run in the same invocation, and checks memory over long runs.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
+        header = "Benchmark ReflowKit against PyTorch on the same machine, and check memory over long runs.",
+        description = {
+            "Measures the 2-D MLP (batch 512) and the MNIST U-Net of configs/mnist.yaml (batch 64, synthetic 16x16"
+                + " images): training samples/s, sampling samples/s at 9 NFE and at the pair-generation NFE, peak RSS,"
+                + " and a matmul for the machine's peak GFLOP/s; then runs torch_reference.py (same networks,"
+                + " batches, solver, threads) with --python, alternating sides over --rounds, never concurrently,"
+                + " and reports each figure as a ratio ReflowKit / PyTorch of medians.",
+            "Memory checks: RSS every 100 steps over a 10 000-step training run (slope after warm-up), and peak RSS"
+                + " of generating 100 000 and 1 000 000 2-D pairs (at 9 NFE; memory does not depend on the NFE).",
+            "Writes DIR/bench.md and DIR/bench.json. The reference needs Debian's python3-torch: run bench/setup.sh"
+                + " once (docs/PERFORMANCE.md). About 12 minutes on 2 cores; --quick takes about 3."
+        })
+final class BenchCommand implements Callable<Integer> {
+
+    @Option(names = {"-o", "--out"}, paramLabel = "DIR", defaultValue = "runs/bench",
+            description = "Output directory (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Option(names = "--quick", description = "Fewer timed steps, one round, short memory checks (a smoke run).")
+    boolean quick;
+
+    @Option(names = "--rounds", description = "Rounds per side; medians are reported (default: 3, 1 with --quick).")
+    Integer rounds;
+
+    @Option(names = "--threads", description = "Intra-op threads for both sides (default: the available cores).")
+    Integer threads;
+
+    @Option(names = "--python", defaultValue = "/usr/bin/python3",
+            description = "Python with PyTorch for the reference (default: ${DEFAULT-VALUE}).")
+    String python;
+
+    @Option(names = "--no-reference", description = "Measure ReflowKit only.")
+    boolean noReference;
+
+    @Option(names = "--no-memory", description = "Skip the memory checks.")
+    boolean noMemory;
+
+    @Option(names = "--only", paramLabel = "REGEX", description = "Run only the workloads whose name matches,"
+            + " e.g. 'unet-.*' (names: matmul-1024, mlp-train, mlp-sample-9, mlp-sample-99, unet-train,"
+            + " unet-sample-9, unet-sample-21).")
+    String only;
+
+    /** {@inheritDoc} */
+    @Override
+    public Integer call() throws Exception {
+        int n = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
+        if (n < 1) {
+            throw new IllegalArgumentException("--threads must be >= 1, got " + n);
+        }
+        // Before the engine starts: both sides get the same intra-op threads and one inter-op thread.
+        System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(n));
+        System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
+        List<Workload> workloads = BenchSuite.standard(quick);
+        if (only != null) {
+            Pattern p = Pattern.compile(only);
+            workloads = workloads.stream().filter(w -> p.matcher(w.name()).matches()).toList();
+            if (workloads.isEmpty()) {
+                throw new IllegalArgumentException("--only " + only + " matches no workload");
+            }
+        }
+        Files.createDirectories(out);
+        Map<String, Object> settings = new LinkedHashMap<>();
+        settings.put("date", ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
+        settings.put("quick", quick);
+        settings.put("only", only);
+        Bench.MemorySettings memory = noMemory ? new Bench.MemorySettings(0, new int[0])
+                : quick ? new Bench.MemorySettings(2_000, new int[] {20_000, 100_000})
+                : new Bench.MemorySettings(10_000, new int[] {100_000, 1_000_000});
+        BenchResult result = Bench.builder()
+                .optWorkloads(workloads)
+                .optRounds(rounds != null ? rounds : quick ? 1 : 3)
+                .optThreads(n)
+                .optReference(noReference ? null : new TorchReference(python, 3600))
+                .optMemory(memory)
+                .setWorkDir(out.resolve("work"))
+                .optLog(System.err::println)
+                .optSettings(settings)
+                .build()
+                .run();
+        BenchReport.write(result, out);
+        System.out.print(BenchReport.markdown(result));
+        System.err.println("wrote " + out.resolve("bench.md") + " and " + out.resolve("bench.json"));
+        return 0;
+    }
+}

@@ -1,0 +1,289 @@
+package dev.reflowkit.bench;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.nn.Block;
+import dev.reflowkit.engine.Engines;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The benchmark: runs every workload through ReflowKit and through the PyTorch reference in
+ * alternating rounds (ReflowKit first in even rounds, PyTorch first in odd ones, never both at
+ * once), so that each ratio compares medians taken on the same machine within minutes of each
+ * other; then the memory checks.
+ */
+public final class Bench {
+
+    private final List<Workload> workloads;
+    private final int rounds;
+    private final TorchReference reference;
+    private final int threads;
+    private final MemorySettings memory;
+    private final Path workDir;
+    private final Consumer<String> log;
+    private final Map<String, Object> settings;
+    private final boolean explain;
+
+    /**
+     * The memory checks to run.
+     *
+     * @param trainSteps training steps of the RSS-slope check (0 skips it)
+     * @param pairCounts pair counts of the pair-generation check (empty skips it)
+     */
+    public record MemorySettings(int trainSteps, int[] pairCounts) {}
+
+    private Bench(Builder b) {
+        this.workloads = List.copyOf(b.workloads);
+        this.rounds = b.rounds;
+        this.reference = b.reference;
+        this.threads = b.threads;
+        this.memory = b.memory;
+        this.workDir = b.workDir;
+        this.log = b.log;
+        this.settings = b.settings;
+        this.explain = b.explain;
+    }
+
+    /**
+     * A new builder.
+     *
+     * @return the builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * Runs the benchmark.
+     *
+     * @return the result
+     * @throws IOException if scratch files cannot be written or the reference fails
+     */
+    public BenchResult run() throws IOException {
+        Files.createDirectories(workDir);
+        long t0 = System.nanoTime();
+        Engines.engine();
+        try (NDManager m = Engines.newManager()) {
+            m.ones(new ai.djl.ndarray.types.Shape(4)).sum().getFloat();
+        }
+        double startup = (System.nanoTime() - t0) / 1e9;
+        Map<String, Object> referenceInfo = new LinkedHashMap<>();
+        String unavailable = reference == null ? "not requested (--no-reference)" : reference.unavailableReason();
+        if (unavailable != null) {
+            referenceInfo.put("unavailable", unavailable);
+            log.accept("PyTorch reference: " + unavailable);
+        }
+        Map<String, List<Measurement>> ours = new LinkedHashMap<>();
+        Map<String, List<Measurement>> theirs = new LinkedHashMap<>();
+        workloads.forEach(w -> {
+            ours.put(w.name(), new ArrayList<>());
+            theirs.put(w.name(), new ArrayList<>());
+            theirs.put(w.name() + TorchReference.COMPOSITE, new ArrayList<>());
+        });
+        // Memory first: later, the allocator keeps the speed workloads' memory for reuse, which
+        // would hide the memory checks' own growth under a high floor.
+        List<RssTrend> trends = new ArrayList<>();
+        if (memory.trainSteps() > 0) {
+            log.accept("memory: training " + memory.trainSteps() + " steps");
+            Path dir = Files.createTempDirectory(workDir, "memory-train-");
+            trends.add(MemoryChecks.training(BenchSuite.config(BenchSuite.MLP), memory.trainSteps(), 100,
+                    dir.resolve("run")));
+            ReflowKitRunner.deleteTree(dir);
+        }
+        if (memory.pairCounts().length > 0) {
+            Path dir = Files.createTempDirectory(workDir, "memory-pairs-");
+            trends.addAll(MemoryChecks.pairs(BenchSuite.config(BenchSuite.MLP), memory.pairCounts(), dir, log));
+            ReflowKitRunner.deleteTree(dir);
+        }
+        try (NDManager manager = Engines.newManager()) {
+            ReflowKitRunner runner = new ReflowKitRunner(manager);
+            for (int round = 0; round < rounds; round++) {
+                boolean torchFirst = round % 2 == 1 && unavailable == null;
+                if (torchFirst) {
+                    runReference(theirs, referenceInfo, round);
+                }
+                for (Workload w : workloads) {
+                    Measurement r = runner.run(w);
+                    ours.get(w.name()).add(r);
+                    log.accept(String.format(java.util.Locale.ROOT, "round %d  reflowkit %-16s %s", round + 1, w.name(),
+                            BenchReport.describe(w, r)));
+                }
+                if (!torchFirst && unavailable == null) {
+                    runReference(theirs, referenceInfo, round);
+                }
+            }
+            List<BenchRow> rows = new ArrayList<>();
+            for (Workload w : workloads) {
+                rows.add(new BenchRow(w, ours.get(w.name()), theirs.get(w.name()),
+                        theirs.get(w.name() + TorchReference.COMPOSITE), flopsPerItem(w, manager)));
+            }
+            Map<String, Object> s = new LinkedHashMap<>(settings);
+            s.put("rounds", rounds);
+            s.put("threads", threads);
+            return new BenchResult(s, MachineInfo.describe(), referenceInfo, startup, rows, trends);
+        }
+    }
+
+    private void runReference(Map<String, List<Measurement>> theirs, Map<String, Object> info, int round)
+            throws IOException {
+        Path dir = workDir.resolve("torch-round" + (round + 1));
+        Files.createDirectories(dir);
+        TorchReference.Run run = reference.run(workloads, threads, dir,
+                line -> log.accept("round " + (round + 1) + "  " + line), explain && round == 0);
+        run.results().forEach((name, m) -> theirs.get(name).add(m));
+        Object startup = run.info().get("startup_s");
+        info.putAll(run.info());
+        info.remove("startup_s");
+        @SuppressWarnings("unchecked")
+        List<Object> startups = (List<Object>) info.computeIfAbsent("startup_s_per_round", k -> new ArrayList<>());
+        startups.add(startup);
+    }
+
+    private static double flopsPerItem(Workload w, NDManager manager) {
+        if (w.kind() == Workload.Kind.MATMUL) {
+            return 1;
+        }
+        try (NDManager m = manager.newSubManager()) {
+            Block net = ReflowKitRunner.network(w, m);
+            double forward = FlopCount.forwardPerSample(net);
+            return w.kind() == Workload.Kind.TRAIN ? 3 * forward : w.nfe() * forward;
+        }
+    }
+
+    /** The builder of {@link Bench}. */
+    public static final class Builder {
+        private List<Workload> workloads = BenchSuite.standard(false);
+        private int rounds = 3;
+        private TorchReference reference;
+        private int threads = Runtime.getRuntime().availableProcessors();
+        private MemorySettings memory = new MemorySettings(10_000, new int[] {100_000, 1_000_000});
+        private Path workDir;
+        private Consumer<String> log = line -> { };
+        private Map<String, Object> settings = Map.of();
+        private boolean explain = true;
+
+        private Builder() {}
+
+        /**
+         * Also runs the reference with ReflowKit's op graph in the first round, which shows how
+         * much of a gap comes from the operations DJL lacks (default on).
+         *
+         * @param explain whether to run the composite variant
+         * @return this builder
+         */
+        public Builder optExplain(boolean explain) {
+            this.explain = explain;
+            return this;
+        }
+
+        /**
+         * Sets the workloads (default: {@link BenchSuite#standard} full).
+         *
+         * @param workloads the workloads
+         * @return this builder
+         */
+        public Builder optWorkloads(List<Workload> workloads) {
+            this.workloads = workloads;
+            return this;
+        }
+
+        /**
+         * Sets the number of rounds (default 3); medians are taken over them.
+         *
+         * @param rounds at least 1
+         * @return this builder
+         */
+        public Builder optRounds(int rounds) {
+            this.rounds = rounds;
+            return this;
+        }
+
+        /**
+         * Sets the PyTorch reference (default none: ReflowKit only).
+         *
+         * @param reference the reference runner, or null
+         * @return this builder
+         */
+        public Builder optReference(TorchReference reference) {
+            this.reference = reference;
+            return this;
+        }
+
+        /**
+         * Sets the intra-op thread count given to the reference (ReflowKit's is the engine's,
+         * {@code ai.djl.pytorch.num_threads}; the command sets both).
+         *
+         * @param threads at least 1
+         * @return this builder
+         */
+        public Builder optThreads(int threads) {
+            this.threads = threads;
+            return this;
+        }
+
+        /**
+         * Sets the memory checks (default: 10 000 training steps, 100 000 and 1 000 000 pairs).
+         *
+         * @param memory the checks
+         * @return this builder
+         */
+        public Builder optMemory(MemorySettings memory) {
+            this.memory = memory;
+            return this;
+        }
+
+        /**
+         * Sets the scratch directory (specs, reference results, memory-check runs).
+         *
+         * @param workDir the directory
+         * @return this builder
+         */
+        public Builder setWorkDir(Path workDir) {
+            this.workDir = workDir;
+            return this;
+        }
+
+        /**
+         * Sets where progress lines go (default: nowhere).
+         *
+         * @param log the sink
+         * @return this builder
+         */
+        public Builder optLog(Consumer<String> log) {
+            this.log = log;
+            return this;
+        }
+
+        /**
+         * Sets extra settings recorded with the result (the command line, say).
+         *
+         * @param settings JSON-ready values
+         * @return this builder
+         */
+        public Builder optSettings(Map<String, Object> settings) {
+            this.settings = settings;
+            return this;
+        }
+
+        /**
+         * Builds the benchmark.
+         *
+         * @return the benchmark
+         */
+        public Bench build() {
+            if (workDir == null) {
+                throw new IllegalStateException("Bench needs a work directory");
+            }
+            if (rounds < 1 || threads < 1) {
+                throw new IllegalArgumentException("rounds and threads must be >= 1, got " + rounds + ", " + threads);
+            }
+            return new Bench(this);
+        }
+    }
+}

@@ -1,0 +1,189 @@
+package dev.reflowkit.bench;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.reflowkit.io.AtomicFiles;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** Writes a {@link BenchResult} as a Markdown table ({@code bench.md}) and as {@code bench.json}. */
+public final class BenchReport {
+
+    private BenchReport() {}
+
+    /**
+     * Writes {@code bench.md} and {@code bench.json} into a directory, atomically.
+     *
+     * @param result the result
+     * @param dir the output directory
+     * @throws IOException if a file cannot be written
+     */
+    public static void write(BenchResult result, Path dir) throws IOException {
+        AtomicFiles.writeString(dir.resolve("bench.md"), markdown(result));
+        AtomicFiles.writeString(dir.resolve("bench.json"),
+                new ObjectMapper().writerWithDefaultPrettyPrinter().writeValueAsString(toJson(result)) + "\n");
+    }
+
+    /**
+     * One measurement as a log line.
+     *
+     * @param w the workload
+     * @param m the measurement
+     * @return e.g. {@code 85.4 steps/s (43 735 samples/s), peak RSS 315 MiB}
+     */
+    static String describe(Workload w, Measurement m) {
+        return switch (w.kind()) {
+            case TRAIN -> String.format(Locale.ROOT, "%.2f steps/s (%.0f samples/s), peak RSS %.0f MiB",
+                    m.unitsPerSecond(), m.itemsPerSecond(), m.peakRssMb());
+            case SAMPLE -> String.format(Locale.ROOT, "%.0f samples/s, peak RSS %.0f MiB", m.itemsPerSecond(),
+                    m.peakRssMb());
+            case MATMUL -> String.format(Locale.ROOT, "%.1f GFLOP/s", m.itemsPerSecond() / 1e9);
+        };
+    }
+
+    /**
+     * The Markdown report.
+     *
+     * @param r the result
+     * @return the text
+     */
+    public static String markdown(BenchResult r) {
+        StringBuilder sb = new StringBuilder();
+        boolean torch = !r.reference().containsKey("unavailable");
+        sb.append("# ReflowKit benchmark\n\n");
+        sb.append("- date: ").append(r.settings().get("date")).append('\n');
+        sb.append("- machine: ").append(r.machine().get("cpu")).append(", ").append(r.machine().get("cores"))
+                .append(" cores, ").append(r.machine().get("memory_gib")).append(" GiB, ")
+                .append(r.machine().get("os")).append('\n');
+        sb.append("- ReflowKit: ").append(r.machine().get("engine")).append(", threads ")
+                .append(r.settings().get("threads")).append(", allocator ").append(r.machine().get("malloc_env"))
+                .append('\n');
+        if (torch) {
+            sb.append("- PyTorch reference: torch ").append(r.reference().get("torch")).append(", Python ")
+                    .append(r.reference().get("python")).append(", BLAS ").append(r.reference().get("blas"))
+                    .append(", oneDNN ").append(r.reference().get("mkldnn")).append(", threads ")
+                    .append(r.reference().get("threads")).append('\n');
+        } else {
+            sb.append("- PyTorch reference: ").append(r.reference().get("unavailable")).append('\n');
+        }
+        sb.append("- rounds: ").append(r.settings().get("rounds"))
+                .append(" (sides alternate, never concurrent; figures are medians, the ratio range is per round)\n\n");
+        sb.append("| workload | unit | ReflowKit | PyTorch | ratio (range) | target | ReflowKit GFLOP/s | PyTorch GFLOP/s"
+                + " | peak RSS MiB, round 1 (ReflowKit / PyTorch) | PyTorch with ReflowKit's ops (ratio) |\n");
+        sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        double peak = r.peakGflops(false);
+        double torchPeak = r.peakGflops(true);
+        for (BenchRow row : r.rows()) {
+            Workload w = row.workload();
+            boolean matmul = w.kind() == Workload.Kind.MATMUL;
+            double scale = matmul ? 1e9 : 1;
+            String unit = matmul ? "GFLOP/s (" + w.batch() + "x" + w.batch() + ")"
+                    : (w.kind() == Workload.Kind.TRAIN ? "train samples/s, batch " : "samples/s at " + w.nfe()
+                            + " NFE, batch ") + w.batch();
+            double[] range = row.ratioRange();
+            sb.append("| ").append(w.name()).append(" | ").append(unit).append(" | ")
+                    .append(num(row.reflowkitItemsPerSecond() / scale)).append(" | ")
+                    .append(torch ? num(row.torchItemsPerSecond() / scale) : "–").append(" | ")
+                    .append(torch ? String.format(Locale.ROOT, "**%.2f** (%.2f–%.2f)", row.ratio(), range[0], range[1])
+                            : "–")
+                    .append(" | ").append(Double.isNaN(row.target()) ? "–" : String.format(Locale.ROOT, "≥ %.1f%s",
+                            row.target(), torch ? (row.ratio() >= row.target() ? " met" : " **not met**") : ""))
+                    .append(" | ").append(matmul ? "–" : gflops(row.gflops(row.reflowkit()), peak))
+                    .append(" | ").append(matmul || !torch ? "–" : gflops(row.gflops(row.torch()), torchPeak))
+                    .append(" | ").append(num(BenchRow.peakRss(row.reflowkit()))).append(" / ")
+                    .append(torch ? num(BenchRow.peakRss(row.torch())) : "–").append(" | ")
+                    .append(row.torchComposite().isEmpty() ? "–" : String.format(Locale.ROOT, "%s (%.2f)",
+                            num(BenchRow.median(row.torchComposite()) / scale),
+                            row.reflowkitItemsPerSecond() / BenchRow.median(row.torchComposite())))
+                    .append(" |\n");
+        }
+        sb.append('\n').append(String.format(Locale.ROOT, "Engine start-up (load PyTorch, first operation): ReflowKit"
+                + " %.2f s", r.startupSeconds()));
+        if (torch) {
+            sb.append(", PyTorch (import torch, first operation) ").append(r.reference().get("startup_s_per_round"))
+                    .append(" s");
+        }
+        sb.append(".\nGFLOP/s counts linear, convolution and attention products (a training step = 3 forward"
+                + " passes); the percentage is of the same side's measured matmul peak. The last column runs the"
+                + " PyTorch networks with ReflowKit's op graph (SiLU as x * sigmoid(x), GroupNorm as layer norm +"
+                + " per-channel affine: DJL exposes no fused kernel for either), first round only.\n");
+        if (!r.memory().isEmpty()) {
+            sb.append("\n## Memory (run first, in a fresh process)\n\n| check | RSS after warm-up MiB | RSS at end MiB"
+                    + " | slope after warm-up | peak MiB |\n|---|---:|---:|---:|---:|\n");
+            for (RssTrend t : r.memory()) {
+                boolean steps = t.unit().equals("steps");
+                sb.append("| ").append(t.name()).append(" | ").append(num(t.rssAt(t.warmup()))).append(" | ")
+                        .append(num(t.lastMb())).append(" | ")
+                        .append(steps ? String.format(Locale.ROOT, "%+.2f MiB / 1000 steps", t.slope(1000)) : "–")
+                        .append(" | ").append(num(t.peakMb())).append(" |\n");
+            }
+            List<RssTrend> pairs = r.memory().stream().filter(t -> t.name().startsWith("pairs-")).toList();
+            if (pairs.size() >= 2) {
+                RssTrend first = pairs.get(0);
+                RssTrend last = pairs.get(pairs.size() - 1);
+                sb.append(String.format(Locale.ROOT, "%nPair generation: peak RSS %s MiB for %s and %s MiB for %s"
+                        + " (%+.0f MiB for %.0fx the pairs).%n", num(first.peakMb()), first.name(), num(last.peakMb()),
+                        last.name(), last.peakMb() - first.peakMb(), count(last) / count(first)));
+            }
+        }
+        return sb.toString();
+    }
+
+    private static double count(RssTrend t) {
+        return Double.parseDouble(t.name().substring(t.name().indexOf('-') + 1));
+    }
+
+    private static String gflops(double achieved, double peak) {
+        return String.format(Locale.ROOT, "%.1f (%.0f%%)", achieved, 100 * achieved / peak);
+    }
+
+    private static String num(double v) {
+        if (Double.isNaN(v)) {
+            return "–";
+        }
+        return v >= 100 ? String.format(Locale.ROOT, "%,.0f", v) : String.format(Locale.ROOT, "%.2f", v);
+    }
+
+    private static Map<String, Object> toJson(BenchResult r) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("settings", r.settings());
+        root.put("machine", r.machine());
+        root.put("reference", r.reference());
+        root.put("startup_s", r.startupSeconds());
+        root.put("peak_gflops", Map.of("reflowkit", r.peakGflops(false), "torch", r.peakGflops(true)));
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (BenchRow row : r.rows()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("workload", row.workload().name());
+            m.put("kind", row.workload().kind().name().toLowerCase(Locale.ROOT));
+            m.put("batch", row.workload().batch());
+            m.put("nfe", row.workload().nfe());
+            m.put("flops_per_item", row.flopsPerItem());
+            m.put("reflowkit", row.reflowkit());
+            m.put("torch", row.torch());
+            m.put("torch_composite", row.torchComposite());
+            m.put("ratio", row.ratio());
+            m.put("ratio_range", row.ratioRange());
+            m.put("target", row.target());
+            rows.add(m);
+        }
+        root.put("rows", rows);
+        List<Map<String, Object>> memory = new ArrayList<>();
+        for (RssTrend t : r.memory()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("name", t.name());
+            m.put("unit", t.unit());
+            m.put("warmup", t.warmup());
+            m.put("peak_mb", t.peakMb());
+            m.put("slope_mb_per_1000", t.slope(1000));
+            m.put("points", t.points());
+            memory.add(m);
+        }
+        root.put("memory", memory);
+        return root;
+    }
+}

@@ -1,0 +1,71 @@
+package dev.reflowkit.bench;
+
+import dev.reflowkit.config.Config;
+import dev.reflowkit.config.ConfigLoader;
+import dev.reflowkit.config.ReflowConfig;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The standard benchmark workloads: the 2-D MLP of the demo (batch 512) and the MNIST U-Net of
+ * {@code configs/mnist.yaml} (16x16, batch 64), each trained, sampled at 9 NFE and sampled at its
+ * pair-generation NFE, plus a matrix multiply for the machine's peak.
+ */
+public final class BenchSuite {
+
+    /** The 2-D MLP: the demo's defaults. */
+    public static final List<String> MLP = List.of("data.source=8gaussians");
+
+    /**
+     * The MNIST U-Net: the data, model, batch and pair settings of {@code configs/mnist.yaml}
+     * (a test checks they agree), on synthetic 16x16 images so the benchmark needs no download.
+     */
+    public static final List<String> UNET = List.of(
+            "data.source=synthetic-shapes:2000", "data.resolution=16", "data.channels=1",
+            "model.type=unet", "model.channels=16", "model.channel_mult=[1,2,2]", "model.res_blocks=1",
+            "model.attention_resolutions=[]", "model.mid_attention=true", "model.groups=4", "model.dropout=0.1",
+            "model.time_dim=64", "train.batch_size=64", "train.lr=7.0e-4", "train.warmup_steps=200",
+            "train.grad_clip=1.0", "train.ema_halflife=50000.0", "sample.batch_size=500",
+            "pairs.solver=heun", "pairs.nfe=21", "pairs.batch_size=500");
+
+    private BenchSuite() {}
+
+    /**
+     * The standard workloads.
+     *
+     * @param quick fewer timed steps and batches (a smoke run, noisier figures)
+     * @return the workloads, in run order
+     */
+    public static List<Workload> standard(boolean quick) {
+        int q = quick ? 5 : 1;
+        List<Workload> out = new ArrayList<>();
+        out.add(new Workload("matmul-1024", Workload.Kind.MATMUL, null, new long[0], 1024, 3, 30 / q, 0));
+        out.addAll(model("mlp", config(MLP), new long[] {2}, 50, 1000 / q, 2, 20 / q, 1, Math.max(1, 4 / q)));
+        out.addAll(model("unet", config(UNET), new long[] {1, 16, 16}, 10, 100 / q, 1, Math.max(1, 4 / q), 1,
+                Math.max(1, 2 / q)));
+        return out;
+    }
+
+    private static List<Workload> model(String name, Config c, long[] shape, int trainWarmup, int trainSteps,
+            int sampleWarmup, int sampleBatches, int pairWarmup, int pairBatches) {
+        int pairNfe = c.getInt("pairs.nfe");
+        return List.of(
+                new Workload(name + "-train", Workload.Kind.TRAIN, c, shape, c.getInt("train.batch_size"),
+                        trainWarmup, trainSteps, 0),
+                new Workload(name + "-sample-9", Workload.Kind.SAMPLE, c, shape, c.getInt("sample.batch_size"),
+                        sampleWarmup, sampleBatches, 9),
+                new Workload(name + "-sample-" + pairNfe, Workload.Kind.SAMPLE,
+                        c.with("sample.solver", c.getString("pairs.solver")).with("sample.grid", c.getString("pairs.grid")),
+                        shape, c.getInt("pairs.batch_size"), pairWarmup, pairBatches, pairNfe));
+    }
+
+    /**
+     * A resolved configuration: the defaults with overrides.
+     *
+     * @param overrides {@code key=value} settings
+     * @return the configuration
+     */
+    public static Config config(List<String> overrides) {
+        return ConfigLoader.load(ReflowConfig.schema(), null, overrides);
+    }
+}

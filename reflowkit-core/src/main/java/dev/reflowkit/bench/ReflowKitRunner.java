@@ -1,0 +1,184 @@
+package dev.reflowkit.bench;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.util.Pair;
+import dev.reflowkit.config.Config;
+import dev.reflowkit.coupling.IndependentCoupling;
+import dev.reflowkit.model.BlockVelocityField;
+import dev.reflowkit.pipeline.Components;
+import dev.reflowkit.pipeline.RunData;
+import dev.reflowkit.sampling.BatchSampler;
+import dev.reflowkit.solver.SamplerPlan;
+import dev.reflowkit.train.FlowTrainer;
+import dev.reflowkit.train.ProgressBar;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.stream.Stream;
+
+/**
+ * Runs workloads through ReflowKit's own code paths: {@link FlowTrainer} for training (the step
+ * {@code reflow train} runs, with its logging and EMA), {@link BatchSampler} for sampling (the path
+ * of {@code reflow sample} and pair generation), and an NDArray matmul for the peak.
+ */
+public final class ReflowKitRunner {
+
+    private final NDManager manager;
+
+    /**
+     * Creates a runner.
+     *
+     * @param manager the manager that owns each workload's networks (sub-managers are used)
+     */
+    public ReflowKitRunner(NDManager manager) {
+        this.manager = manager;
+    }
+
+    /**
+     * Runs one workload.
+     *
+     * @param w the workload
+     * @return the measurement
+     * @throws IOException if the training run directory cannot be written
+     */
+    public Measurement run(Workload w) throws IOException {
+        ProcessMemory.resetPeak();
+        return switch (w.kind()) {
+            case TRAIN -> train(w);
+            case SAMPLE -> sample(w);
+            case MATMUL -> matmul(w);
+        };
+    }
+
+    /**
+     * Builds and initializes the network of a workload.
+     *
+     * @param w a training or sampling workload
+     * @param m the manager that owns it
+     * @return the network
+     */
+    public static Block network(Workload w, NDManager m) {
+        return Components.model(w.config(), w.sampleShape(), m);
+    }
+
+    private Measurement train(Workload w) throws IOException {
+        int total = w.warmup() + w.count();
+        Config c = w.config().with("train.steps", total).with("train.checkpoint_every", total)
+                .with("train.batch_size", w.batch());
+        RunData data = RunData.load(c);
+        Path dir = Files.createTempDirectory("reflow-bench-");
+        long[] marks = new long[2];
+        try (NDManager m = manager.newSubManager()) {
+            Block net = network(w, m);
+            FlowTrainer.builder()
+                    .setModel(net, m)
+                    .setCoupling(new IndependentCoupling(data.train(), null, data.sampleShape()))
+                    .setTimeDistribution(Components.timeDistribution(c))
+                    .setLoss(Components.loss(c))
+                    .setSettings(Components.trainSettings(c))
+                    .setOutputDir(dir.resolve("run"))
+                    .optProgress(new ProgressBar(new PrintStream(OutputStream.nullOutputStream()), total, false))
+                    .optStepListener(step -> {
+                        if (step == w.warmup()) {
+                            marks[0] = System.nanoTime();
+                        } else if (step == total) {
+                            marks[1] = System.nanoTime();
+                        }
+                    })
+                    .build()
+                    .run(false);
+            if (w.warmup() == 0) {
+                throw new IllegalArgumentException("training workloads need at least one warm-up step");
+            }
+            double seconds = (marks[1] - marks[0]) / 1e9;
+            return new Measurement(seconds, w.count() / seconds, w.count() * (double) w.batch() / seconds,
+                    ProcessMemory.peakMb(), parameterCount(net));
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    private Measurement sample(Workload w) {
+        try (NDManager m = manager.newSubManager()) {
+            Block net = network(w, m);
+            for (Pair<String, Parameter> p : net.getParameters()) {
+                p.getValue().getArray().setRequiresGradient(false);
+            }
+            BlockVelocityField field = new BlockVelocityField(net, m);
+            Config c = w.config();
+            SamplerPlan plan = Components.plan(c, c.getString("sample.solver"), c.getString("sample.grid"), w.nfe());
+            if (w.warmup() > 0) {
+                BatchSampler.generate(field, plan, w.warmup() * w.batch(), w.batch(), 1, w.sampleShape(), m);
+            }
+            int count = w.count() * w.batch();
+            long t0 = System.nanoTime();
+            BatchSampler.generate(field, plan, count, w.batch(), 2, w.sampleShape(), m);
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            return new Measurement(seconds, w.count() / seconds, count / seconds, ProcessMemory.peakMb(),
+                    parameterCount(net));
+        }
+    }
+
+    private Measurement matmul(Workload w) {
+        try (NDManager m = manager.newSubManager()) {
+            int n = w.batch();
+            NDArray a = m.randomNormal(new Shape(n, n));
+            NDArray b = m.randomNormal(new Shape(n, n));
+            for (int i = 0; i < w.warmup(); i++) {
+                a.matMul(b).close();
+            }
+            long t0 = System.nanoTime();
+            NDArray c = null;
+            for (int i = 0; i < w.count(); i++) {
+                if (c != null) {
+                    c.close();
+                }
+                c = a.matMul(b);
+            }
+            c.sum().getFloat();
+            double seconds = (System.nanoTime() - t0) / 1e9;
+            return new Measurement(seconds, w.count() / seconds, w.count() * w.itemsPerUnit() / seconds,
+                    ProcessMemory.peakMb(), 0);
+        }
+    }
+
+    /**
+     * The number of scalar parameters of a network.
+     *
+     * @param net an initialized network
+     * @return the sum of its parameter sizes
+     */
+    public static long parameterCount(Block net) {
+        long n = 0;
+        for (Pair<String, Parameter> p : net.getParameters()) {
+            n += p.getValue().getArray().size();
+        }
+        return n;
+    }
+
+    /**
+     * Deletes a scratch directory and everything in it.
+     *
+     * @param dir the directory
+     * @throws IOException if something cannot be deleted
+     */
+    static void deleteTree(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            s.sorted(Comparator.reverseOrder()).forEach(p -> {
+                try {
+                    Files.deleteIfExists(p);
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        }
+    }
+}

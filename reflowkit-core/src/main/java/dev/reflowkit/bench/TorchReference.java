@@ -1,0 +1,176 @@
+package dev.reflowkit.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The PyTorch side of the benchmark: runs {@code torch_reference.py} (shipped in this jar) with a
+ * Python that has PyTorch, on the same workloads, threads and environment, in a child process,
+ * never at the same time as ReflowKit's own measurements.
+ */
+public final class TorchReference {
+
+    /** The suffix of the results run with ReflowKit's op graph. */
+    public static final String COMPOSITE = "@composite";
+
+    /** The script's resource path. */
+    public static final String SCRIPT = "/dev/reflowkit/bench/torch_reference.py";
+
+    private final String python;
+    private final long timeoutSeconds;
+
+    /**
+     * Creates a reference runner.
+     *
+     * @param python the Python executable (Debian's {@code /usr/bin/python3} with
+     *     {@code python3-torch})
+     * @param timeoutSeconds the limit for one run of all workloads
+     */
+    public TorchReference(String python, long timeoutSeconds) {
+        this.python = python;
+        this.timeoutSeconds = timeoutSeconds;
+    }
+
+    /**
+     * What one reference run reported.
+     *
+     * @param results one measurement per workload name
+     * @param info the reference's versions and settings (torch, BLAS, threads, start-up seconds)
+     */
+    public record Run(Map<String, Measurement> results, Map<String, Object> info) {}
+
+    /**
+     * Checks that the Python can import torch.
+     *
+     * @return null if it can, else the reason (with the set-up command to run)
+     */
+    public String unavailableReason() {
+        try {
+            Process p = new ProcessBuilder(python, "-c", "import torch; print(torch.__version__)")
+                    .redirectErrorStream(true).start();
+            String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+            if (!p.waitFor(120, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return python + " did not answer within 120 s";
+            }
+            return p.exitValue() == 0 ? null : python + " cannot import torch (" + lastLine(out)
+                    + "); install it with bench/setup.sh (apt-get install python3-torch libopenblas0-openmp)";
+        } catch (IOException e) {
+            return "cannot run " + python + ": " + e.getMessage();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "interrupted";
+        }
+    }
+
+    /**
+     * Runs the reference on the workloads.
+     *
+     * @param workloads the workloads (same order as ReflowKit's)
+     * @param threads intra-op threads
+     * @param workDir a directory for the spec and result files
+     * @param log receives the script's progress lines
+     * @param composite also run every network with ReflowKit's op graph (SiLU as {@code x *
+     *     sigmoid(x)}, GroupNorm as layer norm + affine), reported under {@code NAME@composite}
+     * @return the results
+     * @throws IOException if the script fails or its result is unreadable
+     */
+    public Run run(List<Workload> workloads, int threads, Path workDir, Consumer<String> log, boolean composite)
+            throws IOException {
+        ObjectMapper json = new ObjectMapper();
+        Path script = workDir.resolve("torch_reference.py");
+        try (InputStream in = TorchReference.class.getResourceAsStream(SCRIPT)) {
+            if (in == null) {
+                throw new IOException("resource " + SCRIPT + " is missing from the jar");
+            }
+            Files.write(script, in.readAllBytes());
+        }
+        Map<String, Object> spec = new LinkedHashMap<>();
+        spec.put("threads", threads);
+        spec.put("interop_threads", 1);
+        spec.put("seed", 0);
+        spec.put("variants", composite ? List.of("native", "composite") : List.of("native"));
+        List<Map<String, Object>> specs = new ArrayList<>();
+        workloads.forEach(w -> specs.add(w.toSpec()));
+        spec.put("workloads", specs);
+        Path specFile = workDir.resolve("spec.json");
+        Path outFile = workDir.resolve("torch.json");
+        Files.deleteIfExists(outFile);
+        json.writerWithDefaultPrettyPrinter().writeValue(specFile.toFile(), spec);
+        ProcessBuilder pb = new ProcessBuilder(python, script.toString(), specFile.toString(), outFile.toString())
+                .redirectErrorStream(true);
+        pb.environment().put("OMP_NUM_THREADS", Integer.toString(threads));
+        Process p = pb.start();
+        List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
+        Thread reader = new Thread(() -> {
+            try (var in = p.inputReader(StandardCharsets.UTF_8)) {
+                String line;
+                while ((line = in.readLine()) != null) {
+                    lines.add(line);
+                    log.accept(line);
+                }
+            } catch (IOException e) {
+                lines.add("(output unreadable: " + e.getMessage() + ")");
+            }
+        }, "torch-reference-output");
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                throw new IOException("the PyTorch reference did not finish within " + timeoutSeconds + " s");
+            }
+            reader.join(5000);
+        } catch (InterruptedException e) {
+            p.destroyForcibly();
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while waiting for the PyTorch reference", e);
+        }
+        if (p.exitValue() != 0 || !Files.exists(outFile)) {
+            throw new IOException("the PyTorch reference failed (exit " + p.exitValue() + "): "
+                    + lastLine(String.join("\n", List.copyOf(lines))));
+        }
+        JsonNode root = json.readTree(outFile.toFile());
+        Map<String, Measurement> results = new LinkedHashMap<>();
+        for (Workload w : workloads) {
+            results.put(w.name(), measurement(w, root.path("results").path(w.name()), w.name()));
+            JsonNode c = root.path("results").path(w.name() + COMPOSITE);
+            if (!c.isMissingNode()) {
+                results.put(w.name() + COMPOSITE, measurement(w, c, w.name() + COMPOSITE));
+            }
+        }
+        Map<String, Object> info = new LinkedHashMap<>();
+        for (String key : List.of("torch", "python", "threads", "interop_threads", "blas", "mkldnn", "startup_s")) {
+            JsonNode v = root.path(key);
+            info.put(key, v.isNumber() ? (Object) v.asDouble() : v.asText());
+        }
+        return new Run(results, info);
+    }
+
+    private static Measurement measurement(Workload w, JsonNode r, String name) throws IOException {
+        if (r.isMissingNode()) {
+            throw new IOException("the PyTorch reference reported nothing for " + name);
+        }
+        double seconds = r.path("seconds").asDouble();
+        double items = w.kind() == Workload.Kind.MATMUL ? r.path("gflops").asDouble() * 1e9
+                : r.path("items_per_s").asDouble();
+        return new Measurement(seconds, w.count() / seconds, items, r.path("peak_rss_mb").asDouble(Double.NaN),
+                r.path("params").asLong());
+    }
+
+    private static String lastLine(String text) {
+        String[] lines = text.strip().split("\n");
+        return lines.length == 0 ? "" : lines[lines.length - 1];
+    }
+}

@@ -1,0 +1,326 @@
+#!/usr/bin/env python3
+"""PyTorch reference for `reflow bench`: the same networks, batches, solvers and threads as
+ReflowKit, written the way a PyTorch user would (eager mode, torch.optim.Adam, no_grad sampling).
+
+Usage: python3 torch_reference.py SPEC.json OUT.json
+
+SPEC.json is written by `reflow bench` (the workloads it measures); OUT.json receives one result per
+workload. Run by `reflow bench` right after its own measurements, never concurrently with them.
+Needs Debian's python3-torch (see docs/PERFORMANCE.md); not a dependency of ReflowKit itself.
+"""
+import json
+import math
+import os
+import sys
+import time
+
+T_START = time.perf_counter()
+import torch  # noqa: E402  (import time is part of the start-up figure)
+import torch.nn as nn  # noqa: E402
+import torch.nn.functional as F  # noqa: E402
+
+
+def rss_reset():
+    """Resets the peak-RSS counter of this process (Linux >= 4.0); False where not allowed."""
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+        return True
+    except OSError:
+        return False
+
+
+def rss_mb(field):
+    with open("/proc/self/status") as f:
+        for line in f:
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) / 1024.0
+    return float("nan")
+
+
+# "composite": the op graph ReflowKit runs, for explaining the gap. DJL's JNI has no fused SiLU or
+# GroupNorm kernel, so ReflowKit computes SiLU as x * sigmoid(x) and GroupNorm as a layer norm over
+# (N, G, C/G*H*W) followed by a per-channel multiply and add.
+COMPOSITE = False
+
+
+class CompositeSiLU(nn.Module):
+    def forward(self, x):
+        return x * torch.sigmoid(x)
+
+
+class CompositeGroupNorm(nn.GroupNorm):
+    def forward(self, x):
+        n = x.shape[0]
+        grouped = x.reshape(n, self.num_groups, -1)
+        unit = grouped.shape[2]
+        h = F.layer_norm(grouped, (unit,), torch.ones(unit), torch.zeros(unit), self.eps).reshape(x.shape)
+        return h * self.weight.view(1, -1, 1, 1) + self.bias.view(1, -1, 1, 1)
+
+
+def activation(name):
+    if COMPOSITE and name == "silu":
+        return CompositeSiLU()
+    return {"silu": nn.SiLU, "gelu": nn.GELU, "relu": nn.ReLU, "tanh": nn.Tanh}[name]()
+
+
+def group_norm(groups, channels):
+    return (CompositeGroupNorm if COMPOSITE else nn.GroupNorm)(groups, channels)
+
+
+class TimeEmbedding(nn.Module):
+    """[sin(s t f_k), cos(s t f_k)], f_k = exp(-ln(10000) k / half)."""
+
+    def __init__(self, dim, scale):
+        super().__init__()
+        half = dim // 2
+        freqs = scale * torch.exp(-math.log(10000.0) * torch.arange(half, dtype=torch.float64) / half)
+        self.register_buffer("freqs", freqs.float().view(1, half))
+
+    def forward(self, t):
+        a = t.view(-1, 1) * self.freqs
+        return torch.cat([a.sin(), a.cos()], dim=1)
+
+
+class Mlp(nn.Module):
+    """ReflowKit's MlpVelocityNet: Linear layers on [x, emb(t)] with an activation (+ dropout)."""
+
+    def __init__(self, s, dim):
+        super().__init__()
+        self.emb = TimeEmbedding(s["time_dim"], s["time_scale"])
+        layers, width = [], dim + s["time_dim"]
+        for _ in range(s["depth"]):
+            layers += [nn.Linear(width, s["hidden"]), activation(s["activation"])]
+            if s["dropout"] > 0:
+                layers.append(nn.Dropout(s["dropout"]))
+            width = s["hidden"]
+        layers.append(nn.Linear(width, dim))
+        self.net = nn.Sequential(*layers)
+
+    def forward(self, x, t):
+        return self.net(torch.cat([x, self.emb(t)], dim=1))
+
+
+class ResBlock(nn.Module):
+    def __init__(self, cin, cout, emb, groups, dropout, act):
+        super().__init__()
+        self.norm1, self.conv1 = group_norm(groups, cin), nn.Conv2d(cin, cout, 3, padding=1)
+        self.emb = nn.Linear(emb, cout)
+        self.norm2, self.conv2 = group_norm(groups, cout), nn.Conv2d(cout, cout, 3, padding=1)
+        self.drop = nn.Dropout(dropout) if dropout > 0 else nn.Identity()
+        self.skip = nn.Conv2d(cin, cout, 1) if cin != cout else nn.Identity()
+        self.act = act
+
+    def forward(self, x, e):
+        h = self.conv1(self.act(self.norm1(x)))
+        h = h + self.emb(e)[:, :, None, None]
+        h = self.conv2(self.drop(self.act(self.norm2(h))))
+        return self.skip(x) + h
+
+
+class Attention(nn.Module):
+    def __init__(self, ch, groups):
+        super().__init__()
+        self.norm, self.qkv, self.proj = group_norm(groups, ch), nn.Conv2d(ch, 3 * ch, 1), nn.Conv2d(ch, ch, 1)
+        self.scale = 1.0 / math.sqrt(ch)
+
+    def forward(self, x):
+        n, c, h, w = x.shape
+        q, k, v = self.qkv(self.norm(x)).reshape(n, 3 * c, h * w).chunk(3, dim=1)
+        weights = torch.softmax(torch.bmm(k.transpose(1, 2), q) * self.scale, dim=1)
+        return x + self.proj(torch.bmm(v, weights).reshape(n, c, h, w))
+
+
+class UNet(nn.Module):
+    """ReflowKit's UNetVelocityNet, block for block (see its javadoc)."""
+
+    def __init__(self, s, image):
+        super().__init__()
+        c_img, height, _ = image
+        ch, mult, groups, drop = s["channels"], s["channel_mult"], s["groups"], s["dropout"]
+        self.act = activation(s["activation"])
+        emb = 4 * ch
+        self.temb = TimeEmbedding(s["time_dim"], s["time_scale"])
+        self.time1, self.time2 = nn.Linear(s["time_dim"], emb), nn.Linear(emb, emb)
+        self.inp = nn.Conv2d(c_img, ch, 3, padding=1)
+        attn_res = set(s["attention_resolutions"])
+        self.down = nn.ModuleList()
+        skips, cur = [ch], ch
+        for level, m in enumerate(mult):
+            out = ch * m
+            for _ in range(s["res_blocks"]):
+                att = Attention(out, groups) if (height >> level) in attn_res else None
+                self.down.append(nn.ModuleList([ResBlock(cur, out, emb, groups, drop, self.act)]
+                                               + ([att] if att else [])))
+                cur = out
+                skips.append(cur)
+            if level < len(mult) - 1:
+                self.down.append(nn.Conv2d(cur, cur, 3, stride=2, padding=1))
+                skips.append(cur)
+        self.mid1 = ResBlock(cur, cur, emb, groups, drop, self.act)
+        self.mid_attn = Attention(cur, groups) if s["mid_attention"] else None
+        self.mid2 = ResBlock(cur, cur, emb, groups, drop, self.act)
+        self.up = nn.ModuleList()
+        for level in reversed(range(len(mult))):
+            out = ch * mult[level]
+            for _ in range(s["res_blocks"] + 1):
+                att = Attention(out, groups) if (height >> level) in attn_res else None
+                self.up.append(nn.ModuleList([ResBlock(cur + skips.pop(), out, emb, groups, drop, self.act)]
+                                             + ([att] if att else [])))
+                cur = out
+            if level > 0:
+                self.up.append(nn.Sequential(nn.Upsample(scale_factor=2, mode="nearest"),
+                                             *([nn.Conv2d(cur, cur, 3, padding=1)] if s["upsample_conv"] else [])))
+        self.out_norm, self.out = group_norm(groups, cur), nn.Conv2d(cur, c_img, 3, padding=1)
+
+    def forward(self, x, t):
+        e = self.act(self.time2(self.act(self.time1(self.temb(t)))))
+        h = self.inp(x)
+        skips = [h]
+        for block in self.down:
+            h = self._apply(block, h, e)
+            skips.append(h)
+        h = self.mid1(h, e)
+        if self.mid_attn is not None:
+            h = self.mid_attn(h)
+        h = self.mid2(h, e)
+        for block in self.up:
+            if isinstance(block, nn.ModuleList):
+                h = torch.cat([h, skips.pop()], dim=1)
+            h = self._apply(block, h, e)
+        return self.out(self.act(self.out_norm(h)))
+
+    @staticmethod
+    def _apply(block, h, e):
+        if not isinstance(block, nn.ModuleList):
+            return block(h)
+        h = block[0](h, e)
+        return block[1](h) if len(block) > 1 else h
+
+
+def build(w):
+    s = w["model"]
+    shape = w["shape"]
+    return Mlp(s, shape[0]) if s["type"] == "mlp" else UNet(s, shape)
+
+
+def train(w, out):
+    net = build(w).train()
+    params = [p for p in net.parameters()]
+    o = w["optimizer"]
+    opt = torch.optim.Adam(params, lr=o["lr"], betas=(o["beta1"], o["beta2"]), eps=o["eps"])
+    ema = [p.detach().clone() for p in params]
+    shape, batch = w["shape"], w["batch"]
+    pool = torch.randn(w["pool"], *shape)
+    warm, steps = w["warmup"], w["steps"]
+    eps = w["time_eps"]
+    rss_reset()
+    for step in range(warm + steps):
+        if step == warm:
+            t0 = time.perf_counter()
+        x1 = pool[torch.randint(pool.shape[0], (batch,))]
+        x0 = torch.randn_like(x1)
+        t = torch.rand(batch) * (1 - 2 * eps) + eps
+        xt = x0 + (x1 - x0) * t.view(-1, *([1] * len(shape)))
+        loss = (net(xt, t) - (x1 - x0)).square().flatten(1).mean(1).mean()
+        opt.zero_grad(set_to_none=True)
+        loss.backward()
+        norm = torch.nn.utils.clip_grad_norm_(params, w["grad_clip"])
+        for g in opt.param_groups:
+            g["lr"] = o["lr"] * min(1.0, (step + 1) / max(1, o["warmup_steps"]))
+        opt.step()
+        with torch.no_grad():
+            beta = w["ema_beta"]
+            for e, p in zip(ema, params):
+                e.mul_(beta).add_(p, alpha=1 - beta)
+        if not (math.isfinite(loss.item()) and math.isfinite(norm.item())):
+            raise RuntimeError("non-finite loss")
+    seconds = time.perf_counter() - t0
+    out.update(seconds=seconds, steps_per_s=steps / seconds, items_per_s=steps * batch / seconds,
+               params=sum(p.numel() for p in params))
+
+
+@torch.no_grad()
+def sample(w, out):
+    net = build(w).eval()
+    for p in net.parameters():
+        p.requires_grad_(False)
+    nfe, batch = w["nfe"], w["batch"]
+    euler_last = nfe % 2 == 1
+    steps = (nfe + 1) // 2
+    grid = [1.0 - i / steps for i in range(steps + 1)]
+    rss_reset()
+    total = 0
+    for b in range(w["warmup"] + w["batches"]):
+        if b == w["warmup"]:
+            t0 = time.perf_counter()
+        x = torch.randn(batch, *w["shape"])
+        for i in range(steps):
+            t, tn = grid[i], grid[i + 1]
+            h = tn - t
+            k1 = net(x, torch.full((batch,), t))
+            euler = x + k1 * h
+            if euler_last and i == steps - 1:
+                x = euler
+            else:
+                k2 = net(euler, torch.full((batch,), tn))
+                x = x + (k1 + k2) * (h / 2)
+        x.sum().item()
+        if b >= w["warmup"]:
+            total += batch
+    seconds = time.perf_counter() - t0
+    out.update(seconds=seconds, items_per_s=total / seconds, params=sum(p.numel() for p in net.parameters()))
+
+
+def matmul(w, out):
+    n = w["size"]
+    a, b = torch.randn(n, n), torch.randn(n, n)
+    for _ in range(3):
+        a @ b
+    t0 = time.perf_counter()
+    for _ in range(w["repeats"]):
+        c = a @ b
+    c.sum().item()
+    seconds = time.perf_counter() - t0
+    out.update(seconds=seconds, gflops=2.0 * n ** 3 * w["repeats"] / seconds / 1e9)
+
+
+def main():
+    spec = json.load(open(sys.argv[1]))
+    threads = spec["threads"]
+    torch.set_num_threads(threads)
+    torch.set_num_interop_threads(spec.get("interop_threads", 1))
+    torch.manual_seed(spec.get("seed", 0))
+    torch.ones(2).add(1)
+    startup = time.perf_counter() - T_START
+    results = {}
+    global COMPOSITE
+    for variant in spec.get("variants", ["native"]):
+        COMPOSITE = variant == "composite"
+        for w in spec["workloads"]:
+            if COMPOSITE and w["kind"] == "matmul":
+                continue
+            out = {}
+            {"train": train, "sample": sample, "matmul": matmul}[w["kind"]](w, out)
+            out["peak_rss_mb"] = rss_mb("VmHWM")
+            name = w["name"] + ("@composite" if COMPOSITE else "")
+            results[name] = out
+            print("torch  %-28s %s" % (name, json.dumps(out)), file=sys.stderr, flush=True)
+    record = {
+        "torch": torch.__version__,
+        "python": sys.version.split()[0],
+        "threads": torch.get_num_threads(),
+        "interop_threads": torch.get_num_interop_threads(),
+        "blas": os.path.realpath("/usr/lib/x86_64-linux-gnu/libblas.so.3"),
+        "mkldnn": torch.backends.mkldnn.is_available(),
+        "startup_s": startup,
+        "results": results,
+    }
+    tmp = sys.argv[2] + ".tmp"
+    with open(tmp, "w") as f:
+        json.dump(record, f, indent=1)
+    os.replace(tmp, sys.argv[2])
+
+
+if __name__ == "__main__":
+    main()
