@@ -113,12 +113,15 @@ public final class BenchReport {
                 + " per-channel affine: DJL exposes no fused kernel for either), first round only.\n");
         if (!r.memory().isEmpty()) {
             sb.append("\n## Memory (run first, in a fresh process)\n\n| check | RSS after warm-up MiB | RSS at end MiB"
-                    + " | slope after warm-up | peak MiB |\n|---|---:|---:|---:|---:|\n");
+                    + " | after warm-up (training: 20% of the steps; pairs: 10% of the time) | peak MiB |\n"
+                    + "|---|---:|---:|---:|---:|\n");
             for (RssTrend t : r.memory()) {
                 boolean steps = t.unit().equals("steps");
                 sb.append("| ").append(t.name()).append(" | ").append(num(t.rssAt(t.warmup()))).append(" | ")
                         .append(num(t.lastMb())).append(" | ")
-                        .append(steps ? String.format(Locale.ROOT, "%+.2f MiB / 1000 steps", t.slope(1000)) : "–")
+                        .append(steps ? String.format(Locale.ROOT, "%+.2f MiB / 1000 steps", t.slope(1000))
+                                : String.format(Locale.ROOT, "stays in %s–%s MiB", num(t.rangeAfterWarmup()[0]),
+                                        num(t.rangeAfterWarmup()[1])))
                         .append(" | ").append(num(t.peakMb())).append(" |\n");
             }
             List<RssTrend> pairs = r.memory().stream().filter(t -> t.name().startsWith("pairs-")).toList();

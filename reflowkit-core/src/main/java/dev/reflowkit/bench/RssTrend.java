@@ -62,4 +62,21 @@ public record RssTrend(String name, String unit, List<double[]> points, double w
     public double lastMb() {
         return points.isEmpty() ? Double.NaN : points.get(points.size() - 1)[1];
     }
+
+    /**
+     * The lowest and highest RSS after warm-up: a plateau shows memory bounded while work goes on.
+     *
+     * @return {@code {min, max}} MiB, NaN without samples after warm-up
+     */
+    public double[] rangeAfterWarmup() {
+        double lo = Double.NaN;
+        double hi = Double.NaN;
+        for (double[] p : points) {
+            if (p[0] >= warmup) {
+                lo = Double.isNaN(lo) ? p[1] : Math.min(lo, p[1]);
+                hi = Double.isNaN(hi) ? p[1] : Math.max(hi, p[1]);
+            }
+        }
+        return new double[] {lo, hi};
+    }
 }

@@ -20,6 +20,9 @@ class RssTrendTest {
         assertEquals(2.0, t.slope(1000), 0.2);
         assertEquals(502.0 - 1 + 0, t.rssAt(1000), 1e-9);
         assertEquals(500 + 20 + 1, t.lastMb(), 1e-9);
+        double[] range = t.rangeAfterWarmup();
+        assertEquals(501, range[0], 1e-9);
+        assertEquals(521, range[1], 1e-9);
     }
 
     @Test
