@@ -13,10 +13,10 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * The benchmark: runs every workload through ReflowKit and through the PyTorch reference in
- * alternating rounds (ReflowKit first in even rounds, PyTorch first in odd ones, never both at
- * once), so that each ratio compares medians taken on the same machine within minutes of each
- * other; then the memory checks.
+ * The benchmark: the memory checks first (in a fresh process), then every workload through
+ * ReflowKit and through the PyTorch reference, interleaved workload by workload with the first
+ * side alternating (never both at once), over several rounds, so that each ratio compares medians
+ * taken on the same machine within seconds of each other.
  */
 public final class Bench {
 
@@ -104,18 +104,21 @@ public final class Bench {
         try (NDManager manager = Engines.newManager()) {
             ReflowKitRunner runner = new ReflowKitRunner(manager);
             for (int round = 0; round < rounds; round++) {
-                boolean torchFirst = round % 2 == 1 && unavailable == null;
-                if (torchFirst) {
-                    runReference(theirs, referenceInfo, round);
-                }
-                for (Workload w : workloads) {
+                for (int i = 0; i < workloads.size(); i++) {
+                    Workload w = workloads.get(i);
+                    // Interleaved per workload, the first side alternating, so that a slow spell
+                    // of a shared machine hits both sides of a ratio alike.
+                    boolean torchFirst = (round + i) % 2 == 1 && unavailable == null;
+                    if (torchFirst) {
+                        runReference(w, theirs, referenceInfo, round);
+                    }
                     Measurement r = runner.run(w);
                     ours.get(w.name()).add(r);
-                    log.accept(String.format(java.util.Locale.ROOT, "round %d  reflowkit %-16s %s", round + 1, w.name(),
-                            BenchReport.describe(w, r)));
-                }
-                if (!torchFirst && unavailable == null) {
-                    runReference(theirs, referenceInfo, round);
+                    log.accept(String.format(java.util.Locale.ROOT, "round %d  reflowkit %-16s %s", round + 1,
+                            w.name(), BenchReport.describe(w, r)));
+                    if (!torchFirst && unavailable == null) {
+                        runReference(w, theirs, referenceInfo, round);
+                    }
                 }
             }
             List<BenchRow> rows = new ArrayList<>();
@@ -130,18 +133,18 @@ public final class Bench {
         }
     }
 
-    private void runReference(Map<String, List<Measurement>> theirs, Map<String, Object> info, int round)
+    private void runReference(Workload w, Map<String, List<Measurement>> theirs, Map<String, Object> info, int round)
             throws IOException {
-        Path dir = workDir.resolve("torch-round" + (round + 1));
+        Path dir = workDir.resolve("torch-round" + (round + 1)).resolve(w.name());
         Files.createDirectories(dir);
-        TorchReference.Run run = reference.run(workloads, threads, dir,
+        TorchReference.Run run = reference.run(List.of(w), threads, dir,
                 line -> log.accept("round " + (round + 1) + "  " + line), explain && round == 0);
         run.results().forEach((name, m) -> theirs.get(name).add(m));
         Object startup = run.info().get("startup_s");
         info.putAll(run.info());
         info.remove("startup_s");
         @SuppressWarnings("unchecked")
-        List<Object> startups = (List<Object>) info.computeIfAbsent("startup_s_per_round", k -> new ArrayList<>());
+        List<Object> startups = (List<Object>) info.computeIfAbsent("startup_s_per_run", k -> new ArrayList<>());
         startups.add(startup);
     }
 

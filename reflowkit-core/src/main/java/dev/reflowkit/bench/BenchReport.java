@@ -71,7 +71,8 @@ public final class BenchReport {
             sb.append("- PyTorch reference: ").append(r.reference().get("unavailable")).append('\n');
         }
         sb.append("- rounds: ").append(r.settings().get("rounds"))
-                .append(" (sides alternate, never concurrent; figures are medians, the ratio range is per round)\n\n");
+                .append(" (interleaved workload by workload, the first side alternating, never concurrent;"
+                        + " figures are medians, the ratio range is over rounds)\n\n");
         sb.append("| workload | unit | ReflowKit | PyTorch | ratio (range) | target | ReflowKit GFLOP/s | PyTorch GFLOP/s"
                 + " | peak RSS MiB, round 1 (ReflowKit / PyTorch) | PyTorch with ReflowKit's ops (ratio) |\n");
         sb.append("|---|---|---:|---:|---:|---:|---:|---:|---:|---:|\n");
@@ -104,8 +105,8 @@ public final class BenchReport {
         sb.append('\n').append(String.format(Locale.ROOT, "Engine start-up (load PyTorch, first operation): ReflowKit"
                 + " %.2f s", r.startupSeconds()));
         if (torch) {
-            sb.append(", PyTorch (import torch, first operation) ").append(r.reference().get("startup_s_per_round"))
-                    .append(" s");
+            sb.append(", PyTorch (import torch, first operation) ")
+                    .append(startups(r.reference().get("startup_s_per_run")));
         }
         sb.append(".\nGFLOP/s counts linear, convolution and attention products (a training step = 3 forward"
                 + " passes); the percentage is of the same side's measured matmul peak. The last column runs the"
@@ -134,6 +135,14 @@ public final class BenchReport {
             }
         }
         return sb.toString();
+    }
+
+    private static String startups(Object perRun) {
+        if (!(perRun instanceof List<?> list) || list.isEmpty()) {
+            return "–";
+        }
+        double[] v = list.stream().mapToDouble(o -> ((Number) o).doubleValue()).sorted().toArray();
+        return String.format(Locale.ROOT, "%.2f s (median of %d runs)", v[v.length / 2], v.length);
     }
 
     private static double count(RssTrend t) {
