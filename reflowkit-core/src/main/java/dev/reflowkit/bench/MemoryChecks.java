@@ -2,7 +2,6 @@ package dev.reflowkit.bench;
 
 import ai.djl.ndarray.NDManager;
 import dev.reflowkit.config.Config;
-import dev.reflowkit.coupling.IndependentCoupling;
 import dev.reflowkit.engine.Engines;
 import dev.reflowkit.pairs.PairDirection;
 import dev.reflowkit.pairs.PairGeneration;
@@ -44,21 +43,11 @@ public final class MemoryChecks {
         List<double[]> points = new ArrayList<>();
         ProcessMemory.resetPeak();
         try (NDManager m = Engines.newManager()) {
-            FlowTrainer.builder()
-                    .setModel(Components.model(c, data.sampleShape(), m), m)
-                    .setCoupling(new IndependentCoupling(data.train(), null, data.sampleShape()))
-                    .setTimeDistribution(Components.timeDistribution(c))
-                    .setLoss(Components.loss(c))
-                    .setSettings(Components.trainSettings(c))
-                    .setOutputDir(dir)
-                    .optProgress(new ProgressBar(new PrintStream(OutputStream.nullOutputStream()), steps, false))
-                    .optStepListener(step -> {
-                        if (step % every == 0) {
-                            points.add(new double[] {step, ProcessMemory.currentMb()});
-                        }
-                    })
-                    .build()
-                    .run(false);
+            ReflowKitRunner.trainer(c, data, Components.model(c, data.sampleShape(), m), m, dir, step -> {
+                if (step % every == 0) {
+                    points.add(new double[] {step, ProcessMemory.currentMb()});
+                }
+            }).run(false);
         }
         return new RssTrend("train-" + steps, "steps", points, 0.2 * steps, ProcessMemory.peakMb());
     }

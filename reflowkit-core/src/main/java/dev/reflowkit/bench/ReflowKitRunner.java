@@ -22,6 +22,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.function.LongConsumer;
 import java.util.stream.Stream;
 
 /**
@@ -78,23 +79,13 @@ public final class ReflowKitRunner {
         long[] marks = new long[2];
         try (NDManager m = manager.newSubManager()) {
             Block net = network(w, m);
-            FlowTrainer.builder()
-                    .setModel(net, m)
-                    .setCoupling(new IndependentCoupling(data.train(), null, data.sampleShape()))
-                    .setTimeDistribution(Components.timeDistribution(c))
-                    .setLoss(Components.loss(c))
-                    .setSettings(Components.trainSettings(c))
-                    .setOutputDir(dir.resolve("run"))
-                    .optProgress(new ProgressBar(new PrintStream(OutputStream.nullOutputStream()), total, false))
-                    .optStepListener(step -> {
-                        if (step == w.warmup()) {
-                            marks[0] = System.nanoTime();
-                        } else if (step == total) {
-                            marks[1] = System.nanoTime();
-                        }
-                    })
-                    .build()
-                    .run(false);
+            trainer(c, data, net, m, dir.resolve("run"), step -> {
+                if (step == w.warmup()) {
+                    marks[0] = System.nanoTime();
+                } else if (step == total) {
+                    marks[1] = System.nanoTime();
+                }
+            }).run(false);
             if (w.warmup() == 0) {
                 throw new IllegalArgumentException("training workloads need at least one warm-up step");
             }
@@ -148,6 +139,31 @@ public final class ReflowKitRunner {
             return new Measurement(seconds, w.count() / seconds, w.count() * w.itemsPerUnit() / seconds,
                     ProcessMemory.peakMb(), 0);
         }
+    }
+
+    /**
+     * The trainer {@code reflow train} builds for a teacher, silent, with a step listener.
+     *
+     * @param c the configuration (its {@code train.steps} is the run length)
+     * @param data the run's data
+     * @param net the initialized network
+     * @param m the manager owning it
+     * @param dir a fresh run directory
+     * @param onStep called after every step
+     * @return the trainer
+     */
+    static FlowTrainer trainer(Config c, RunData data, Block net, NDManager m, Path dir, LongConsumer onStep) {
+        return FlowTrainer.builder()
+                .setModel(net, m)
+                .setCoupling(new IndependentCoupling(data.train(), null, data.sampleShape()))
+                .setTimeDistribution(Components.timeDistribution(c))
+                .setLoss(Components.loss(c))
+                .setSettings(Components.trainSettings(c))
+                .setOutputDir(dir)
+                .optProgress(new ProgressBar(new PrintStream(OutputStream.nullOutputStream()),
+                        c.getLong("train.steps"), false))
+                .optStepListener(onStep)
+                .build();
     }
 
     /**

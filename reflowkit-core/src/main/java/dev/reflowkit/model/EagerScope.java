@@ -21,17 +21,21 @@ final class EagerScope {
     private EagerScope() {}
 
     /**
-     * Runs {@code body} in a new scope and returns its result, which survives the scope; every
-     * other array created inside is closed.
+     * Runs {@code body} in a new scope and returns its result, which survives the scope and joins
+     * the enclosing one; every other array created inside is closed.
      *
      * @param body the block's arithmetic
      * @return its result, attached to whatever manager it was created in
      */
     static NDArray run(Supplier<NDArray> body) {
+        NDArray out;
         try (NDScope scope = new NDScope()) {
-            NDArray out = body.get();
+            out = body.get();
             NDScope.unregister(out);
-            return out;
         }
+        // The enclosing scope, if any, owns the result as if it had been created there, so that
+        // nested blocks (a GroupNorm inside a residual block) free their results with the caller.
+        NDScope.register(out);
+        return out;
     }
 }

@@ -20,16 +20,19 @@ import org.junit.jupiter.api.Test;
  */
 class EagerScopeRuleTest {
 
-    static final ArchRule RULE = noClasses()
-            .that().resideInAPackage("dev.reflowkit.model..")
-            .and().doNotHaveSimpleName("SinusoidalTimeEmbedding")
-            .should().callMethodWhere(new DescribedPredicate<JavaCall<?>>("NDManager.create(...)") {
+    static final DescribedPredicate<JavaCall<?>> CREATE_FROM_JAVA_DATA =
+            new DescribedPredicate<>("NDManager.create(...)") {
                 @Override
                 public boolean test(JavaCall<?> call) {
                     return call.getTarget().getOwner().isAssignableTo("ai.djl.ndarray.NDManager")
                             && call.getTarget().getName().equals("create");
                 }
-            })
+            };
+
+    static final ArchRule RULE = noClasses()
+            .that().resideInAPackage("dev.reflowkit.model..")
+            .and().doNotHaveSimpleName("SinusoidalTimeEmbedding")
+            .should().callMethodWhere(CREATE_FROM_JAVA_DATA)
             .because("EagerScope closes block intermediates before backward; make constants with"
                     + " manager.full/ones/zeros (engine memory), not create (Java memory)");
 
@@ -45,14 +48,7 @@ class EagerScopeRuleTest {
     @Test
     void ruleIsNotVacuous() {
         JavaClasses timeEmbedding = new ClassFileImporter().importClasses(SinusoidalTimeEmbedding.class);
-        ArchRule strict = noClasses().should().callMethodWhere(
-                new DescribedPredicate<JavaCall<?>>("NDManager.create(...)") {
-                    @Override
-                    public boolean test(JavaCall<?> call) {
-                        return call.getTarget().getOwner().isAssignableTo("ai.djl.ndarray.NDManager")
-                                && call.getTarget().getName().equals("create");
-                    }
-                });
+        ArchRule strict = noClasses().should().callMethodWhere(CREATE_FROM_JAVA_DATA);
         assertTrue(strict.evaluate(timeEmbedding).hasViolation(), "the predicate finds a real create call");
     }
 }
