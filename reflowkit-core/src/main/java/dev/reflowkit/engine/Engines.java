@@ -91,4 +91,14 @@ public final class Engines {
             JniUtils.setGradMode(true);
         }
     }
+
+    /**
+     * Whether the engine records an autograd graph on this thread (PyTorch's grad mode): when it
+     * does not, a block may update its own intermediates in place.
+     *
+     * @return true inside a gradient collector or wherever grad mode is on
+     */
+    public static boolean isRecordingGradients() {
+        return JniUtils.isGradMode();
+    }
 }

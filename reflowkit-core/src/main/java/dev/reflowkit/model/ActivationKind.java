@@ -30,6 +30,9 @@ public enum ActivationKind {
         switch (this) {
             case SILU:
                 NDArray sigmoid = Activation.sigmoid(x);
+                if (EagerScope.inPlace()) {
+                    return sigmoid.muli(x); // no graph: reuse the sigmoid's memory for the result
+                }
                 NDArray out = x.mul(sigmoid);
                 sigmoid.close(); // autograd keeps its own reference; free the handle now
                 return out;

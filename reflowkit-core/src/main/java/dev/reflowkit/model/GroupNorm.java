@@ -90,7 +90,11 @@ public final class GroupNorm extends AbstractBlock {
             Arrays.fill(channelShape, 1L);
             channelShape[1] = c;
             Shape affine = new Shape(channelShape);
-            return normalized.reshape(shape).mul(gamma.reshape(affine)).add(beta.reshape(affine));
+            NDArray out = normalized.reshape(shape);
+            if (EagerScope.inPlace()) {
+                return out.muli(gamma.reshape(affine)).addi(beta.reshape(affine));
+            }
+            return out.mul(gamma.reshape(affine)).add(beta.reshape(affine));
         });
     }
 

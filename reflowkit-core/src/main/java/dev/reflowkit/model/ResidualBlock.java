@@ -87,14 +87,15 @@ public final class ResidualBlock extends AbstractBlock {
             NDArray h = activation.apply(norm1.forward(ps, new NDList(x), training).singletonOrThrow());
             h = conv1.forward(ps, new NDList(h), training).singletonOrThrow();
             NDArray projected = embedding.forward(ps, new NDList(e), training).singletonOrThrow();
-            h = h.add(projected.reshape(projected.getShape().get(0), outChannels, 1, 1));
+            NDArray perChannel = projected.reshape(projected.getShape().get(0), outChannels, 1, 1);
+            h = EagerScope.inPlace() ? h.addi(perChannel) : h.add(perChannel);
             h = activation.apply(norm2.forward(ps, new NDList(h), training).singletonOrThrow());
             if (dropout > 0f) {
                 h = Dropout.dropout(h, dropout, training).singletonOrThrow();
             }
             h = conv2.forward(ps, new NDList(h), training).singletonOrThrow();
             NDArray s = skip == null ? x : skip.forward(ps, new NDList(x), training).singletonOrThrow();
-            return s.add(h);
+            return EagerScope.inPlace() ? h.addi(s) : s.add(h);
         }));
     }
 

@@ -7,6 +7,7 @@ import ai.djl.ndarray.index.NDIndex;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.reflowkit.engine.Engines;
 import dev.reflowkit.io.AtomicFiles;
 import dev.reflowkit.io.ZipEntries;
 import dev.reflowkit.io.Checksums;
@@ -168,7 +169,12 @@ public final class Checkpoints {
                         + src.getShape() + " " + src.getDataType() + ", the model has "
                         + dst.getShape() + " " + dst.getDataType());
             }
-            dst.set(new NDIndex(":"), src); // a slice assignment: copyTo makes libtorch print a warning
+            // A slice assignment (copyTo makes libtorch print a warning), never recorded: grad mode
+            // is per thread and on in threads that did not start the engine.
+            Engines.withoutGradients(() -> {
+                dst.set(new NDIndex(":"), src);
+                return dst;
+            });
         }
     }
 

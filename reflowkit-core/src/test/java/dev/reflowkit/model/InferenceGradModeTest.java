@@ -9,7 +9,9 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.nn.LambdaBlock;
+import ai.djl.training.ParameterStore;
 import ai.djl.pytorch.jni.JniUtils;
 import dev.reflowkit.engine.Engines;
 import java.util.ArrayList;
@@ -27,6 +29,7 @@ class InferenceGradModeTest {
 
     @Test
     void fieldsEvaluateWithGradientRecordingOff() throws Exception {
+        Engines.engine(); // loaded by this (JUnit's) thread, whose grad mode the engine turns off
         List<Boolean> seen = new ArrayList<>();
         AtomicReference<Throwable> failure = new AtomicReference<>();
         boolean[] modeBefore = new boolean[1];
@@ -61,5 +64,39 @@ class InferenceGradModeTest {
         assertArrayEquals(new float[] {0.5f, 1, 6, 8}, values[0]);
         assertArrayEquals(values[0], values[1]);
         assertFalse(seen.isEmpty());
+    }
+
+    /**
+     * Without a graph, blocks update their own intermediates in place (EagerScope.inPlace): the
+     * result must equal the ordinary path's bit for bit, and the caller's input must be untouched.
+     */
+    @Test
+    void inPlaceInferenceMatchesTheOrdinaryPath() {
+        Engines.engine();
+        boolean before = JniUtils.isGradMode();
+        try (NDManager m = Engines.newManager()) {
+            UNetVelocityNet unet = UNetVelocityNet.builder().setSampleShape(1, 8, 8).optChannels(8).optGroups(4)
+                    .optChannelMult(1, 2).optTimeEmbedding(8, 1000f).optZeroInit(false).build();
+            unet.initialize(m, DataType.FLOAT32, new Shape(1, 1, 8, 8), new Shape(1));
+            MlpVelocityNet mlp = MlpVelocityNet.builder().setDim(2).optHidden(16).optDepth(2).build();
+            mlp.initialize(m, DataType.FLOAT32, new Shape(4, 2), new Shape(4));
+            for (ai.djl.nn.Block net : new ai.djl.nn.Block[] {unet, mlp}) {
+                NDArray x = net == unet ? m.randomNormal(new Shape(3, 1, 8, 8)) : m.randomNormal(new Shape(3, 2));
+                NDArray t = m.create(new float[] {0.1f, 0.5f, 0.9f});
+                float[] input = x.toFloatArray();
+                JniUtils.setGradMode(false);
+                assertTrue(EagerScope.inPlace(), "no graph: in place");
+                float[] inPlace = new BlockVelocityField(net, m).velocity(x, t).toFloatArray();
+                JniUtils.setGradMode(true);
+                assertFalse(EagerScope.inPlace(), "recording: never in place");
+                float[] ordinary = net.forward(new ParameterStore(m, false), new NDList(x, t), false)
+                        .singletonOrThrow().toFloatArray();
+                assertArrayEquals(ordinary, inPlace, net.toString());
+                assertArrayEquals(input, x.toFloatArray(), "the input is untouched");
+                assertTrue(Math.abs(ordinary[0]) + Math.abs(ordinary[ordinary.length - 1]) > 0, "not vacuous");
+            }
+        } finally {
+            JniUtils.setGradMode(before);
+        }
     }
 }
