@@ -29,6 +29,7 @@ public final class Bench {
     private final Consumer<String> log;
     private final Map<String, Object> settings;
     private final boolean explain;
+    private final List<Double> torchStartups = new ArrayList<>();
 
     /**
      * The memory checks to run.
@@ -79,6 +80,7 @@ public final class Bench {
             referenceInfo.put("unavailable", unavailable);
             log.accept("PyTorch reference: " + unavailable);
         }
+        torchStartups.clear();
         Map<String, List<Measurement>> ours = new LinkedHashMap<>();
         Map<String, List<Measurement>> theirs = new LinkedHashMap<>();
         workloads.forEach(w -> {
@@ -126,6 +128,9 @@ public final class Bench {
                 rows.add(new BenchRow(w, ours.get(w.name()), theirs.get(w.name()),
                         theirs.get(w.name() + TorchReference.COMPOSITE), flopsPerItem(w, manager)));
             }
+            if (!torchStartups.isEmpty()) {
+                referenceInfo.put("startup_s_per_run", List.copyOf(torchStartups));
+            }
             Map<String, Object> s = new LinkedHashMap<>(settings);
             s.put("rounds", rounds);
             s.put("threads", threads);
@@ -140,12 +145,8 @@ public final class Bench {
         TorchReference.Run run = reference.run(List.of(w), threads, dir,
                 line -> log.accept("round " + (round + 1) + "  " + line), explain && round == 0);
         run.results().forEach((name, m) -> theirs.get(name).add(m));
-        Object startup = run.info().get("startup_s");
         info.putAll(run.info());
-        info.remove("startup_s");
-        @SuppressWarnings("unchecked")
-        List<Object> startups = (List<Object>) info.computeIfAbsent("startup_s_per_run", k -> new ArrayList<>());
-        startups.add(startup);
+        torchStartups.add(run.startupSeconds());
     }
 
     private static double flopsPerItem(Workload w, NDManager manager) {

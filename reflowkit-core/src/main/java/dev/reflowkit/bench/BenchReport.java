@@ -131,7 +131,7 @@ public final class BenchReport {
                 RssTrend last = pairs.get(pairs.size() - 1);
                 sb.append(String.format(Locale.ROOT, "%nPair generation: peak RSS %s MiB for %s and %s MiB for %s"
                         + " (%+.0f MiB for %.0fx the pairs).%n", num(first.peakMb()), first.name(), num(last.peakMb()),
-                        last.name(), last.peakMb() - first.peakMb(), count(last) / count(first)));
+                        last.name(), last.peakMb() - first.peakMb(), last.size() / (double) first.size()));
             }
         }
         return sb.toString();
@@ -143,10 +143,6 @@ public final class BenchReport {
         }
         double[] v = list.stream().mapToDouble(o -> ((Number) o).doubleValue()).sorted().toArray();
         return String.format(Locale.ROOT, "%.2f s (median of %d runs)", v[v.length / 2], v.length);
-    }
-
-    private static double count(RssTrend t) {
-        return Double.parseDouble(t.name().substring(t.name().indexOf('-') + 1));
     }
 
     private static String gflops(double achieved, double peak) {

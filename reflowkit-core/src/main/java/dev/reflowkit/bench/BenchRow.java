@@ -18,16 +18,12 @@ public record BenchRow(Workload workload, List<Measurement> reflowkit, List<Meas
         List<Measurement> torchComposite, double flopsPerItem) {
 
     /**
-     * The ratio the issue's targets are stated in for this workload.
+     * The workload's target ratio.
      *
      * @return the minimum ReflowKit / PyTorch throughput ratio, or NaN where there is none
      */
     public double target() {
-        String name = workload.name();
-        if (workload.kind() == Workload.Kind.MATMUL) {
-            return Double.NaN;
-        }
-        return name.startsWith("mlp-train") ? 0.8 : 1.0;
+        return workload.target();
     }
 
     /**

@@ -9,7 +9,9 @@ import java.util.List;
 /**
  * The standard benchmark workloads: the 2-D MLP of the demo (batch 512) and the MNIST U-Net of
  * {@code configs/mnist.yaml} (16x16, batch 64), each trained, sampled at 9 NFE and sampled at its
- * pair-generation NFE, plus a matrix multiply for the machine's peak.
+ * pair-generation NFE, plus a matrix multiply for the machine's peak. Targets (issue 5): ratio
+ * ReflowKit / PyTorch at least 0.8 for the MLP training step, where per-call overhead dominates,
+ * and at least 1.0 for the U-Net training step and for all sampling.
  */
 public final class BenchSuite {
 
@@ -39,24 +41,26 @@ public final class BenchSuite {
     public static List<Workload> standard(boolean quick) {
         int q = quick ? 5 : 1;
         List<Workload> out = new ArrayList<>();
-        out.add(new Workload("matmul-1024", Workload.Kind.MATMUL, null, new long[0], 1024, 3, 30 / q, 0));
-        out.addAll(model("mlp", config(MLP), new long[] {2}, 50, 1000 / q, 2, 20 / q, 1, Math.max(1, 4 / q)));
-        out.addAll(model("unet", config(UNET), new long[] {1, 16, 16}, 10, 100 / q, 1, Math.max(1, 4 / q), 1,
+        out.add(new Workload("matmul-1024", Workload.Kind.MATMUL, null, new long[0], 1024, 3, 30 / q, 0, Double.NaN));
+        out.addAll(model("mlp", config(MLP), new long[] {2}, 0.8, 50, 1000 / q, 2, 20 / q, 1, Math.max(1, 4 / q)));
+        out.addAll(model("unet", config(UNET), new long[] {1, 16, 16}, 1.0, 10, 100 / q, 1, Math.max(1, 4 / q), 1,
                 Math.max(1, 2 / q)));
         return out;
     }
 
-    private static List<Workload> model(String name, Config c, long[] shape, int trainWarmup, int trainSteps,
+    /** One network's workloads; sampling (and pair generation) must keep up with PyTorch: target 1. */
+    private static List<Workload> model(String name, Config c, long[] shape, double trainTarget, int trainWarmup,
+            int trainSteps,
             int sampleWarmup, int sampleBatches, int pairWarmup, int pairBatches) {
         int pairNfe = c.getInt("pairs.nfe");
         return List.of(
                 new Workload(name + "-train", Workload.Kind.TRAIN, c, shape, c.getInt("train.batch_size"),
-                        trainWarmup, trainSteps, 0),
+                        trainWarmup, trainSteps, 0, trainTarget),
                 new Workload(name + "-sample-9", Workload.Kind.SAMPLE, c, shape, c.getInt("sample.batch_size"),
-                        sampleWarmup, sampleBatches, 9),
+                        sampleWarmup, sampleBatches, 9, 1.0),
                 new Workload(name + "-sample-" + pairNfe, Workload.Kind.SAMPLE,
                         c.with("sample.solver", c.getString("pairs.solver")).with("sample.grid", c.getString("pairs.grid")),
-                        shape, c.getInt("pairs.batch_size"), pairWarmup, pairBatches, pairNfe));
+                        shape, c.getInt("pairs.batch_size"), pairWarmup, pairBatches, pairNfe, 1.0));
     }
 
     /**

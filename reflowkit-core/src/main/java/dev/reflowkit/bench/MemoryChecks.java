@@ -49,7 +49,7 @@ public final class MemoryChecks {
                 }
             }).run(false);
         }
-        return new RssTrend("train-" + steps, "steps", points, 0.2 * steps, ProcessMemory.peakMb());
+        return new RssTrend("train-" + steps, "steps", steps, points, 0.2 * steps, ProcessMemory.peakMb());
     }
 
     /**
@@ -108,7 +108,7 @@ public final class MemoryChecks {
             log.accept(String.format(java.util.Locale.ROOT, "pairs %,d: %.1f s, %.0f pairs/s, peak RSS %.0f MiB",
                     count, r.seconds(), r.pairsGenerated() / r.seconds(), ProcessMemory.peakMb()));
             synchronized (points) {
-                out.add(new RssTrend("pairs-" + count, "seconds", List.copyOf(points), 0.1 * r.seconds(),
+                out.add(new RssTrend("pairs-" + count, "seconds", count, List.copyOf(points), 0.1 * r.seconds(),
                         ProcessMemory.peakMb()));
             }
         }

@@ -71,6 +71,10 @@ public final class ReflowKitRunner {
     }
 
     private Measurement train(Workload w) throws IOException {
+        if (w.warmup() == 0) {
+            throw new IllegalArgumentException(w.name() + ": training workloads need at least one warm-up step"
+                    + " (the clock starts when it ends)");
+        }
         int total = w.warmup() + w.count();
         Config c = w.config().with("train.steps", total).with("train.checkpoint_every", total)
                 .with("train.batch_size", w.batch());
@@ -86,9 +90,6 @@ public final class ReflowKitRunner {
                     marks[1] = System.nanoTime();
                 }
             }).run(false);
-            if (w.warmup() == 0) {
-                throw new IllegalArgumentException("training workloads need at least one warm-up step");
-            }
             double seconds = (marks[1] - marks[0]) / 1e9;
             return new Measurement(seconds, w.count() / seconds, w.count() * (double) w.batch() / seconds,
                     ProcessMemory.peakMb(), parameterCount(net));
@@ -100,9 +101,6 @@ public final class ReflowKitRunner {
     private Measurement sample(Workload w) {
         try (NDManager m = manager.newSubManager()) {
             Block net = network(w, m);
-            for (Pair<String, Parameter> p : net.getParameters()) {
-                p.getValue().getArray().setRequiresGradient(false);
-            }
             BlockVelocityField field = new BlockVelocityField(net, m);
             Config c = w.config();
             SamplerPlan plan = Components.plan(c, c.getString("sample.solver"), c.getString("sample.grid"), w.nfe());

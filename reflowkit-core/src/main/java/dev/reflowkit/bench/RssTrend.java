@@ -7,12 +7,14 @@ import java.util.List;
  * the part after warm-up, the evidence for "memory stays flat".
  *
  * @param name what ran, e.g. {@code mlp-train-10000}
- * @param unit what the progress counts, e.g. {@code steps} or {@code pairs}
+ * @param unit what the progress counts, e.g. {@code steps} or {@code seconds}
+ * @param size the job's size: training steps or pairs generated
  * @param points samples {@code {progress, rss MiB}}, in order
  * @param warmup progress before which samples are left out of the slope
  * @param peakMb the process's peak RSS during the job, MiB
  */
-public record RssTrend(String name, String unit, List<double[]> points, double warmup, double peakMb) {
+public record RssTrend(String name, String unit, long size, List<double[]> points, double warmup,
+        double peakMb) {
 
     /**
      * The least-squares slope of RSS against progress after warm-up.

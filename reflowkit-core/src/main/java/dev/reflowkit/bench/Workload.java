@@ -19,9 +19,10 @@ import java.util.Map;
  * @param warmup untimed steps or batches first (engine warm-up, allocator, kernels)
  * @param count timed steps (train), batches (sample) or multiplies (matmul)
  * @param nfe network evaluations per sample (sample only)
+ * @param target the lowest acceptable ratio ReflowKit / PyTorch, NaN for none
  */
 public record Workload(String name, Kind kind, Config config, long[] sampleShape, int batch, int warmup,
-        int count, int nfe) {
+        int count, int nfe, double target) {
 
     /** What a workload measures. */
     public enum Kind {
@@ -76,7 +77,7 @@ public record Workload(String name, Kind kind, Config config, long[] sampleShape
         w.put("model", modelSpec(config));
         if (kind == Kind.TRAIN) {
             w.put("steps", count);
-            w.put("pool", 2000);
+            w.put("pool", 2000); // random training points to draw batches from: content does not change the cost
             w.put("time_eps", config.getDouble("path.eps"));
             w.put("grad_clip", config.getDouble("train.grad_clip"));
             w.put("ema_beta", Math.pow(0.5, batch / config.getDouble("train.ema_halflife")));

@@ -63,7 +63,6 @@ class InferenceGradModeTest {
         assertTrue(modeAfter[0], "the thread's mode is restored");
         assertArrayEquals(new float[] {0.5f, 1, 6, 8}, values[0]);
         assertArrayEquals(values[0], values[1]);
-        assertFalse(seen.isEmpty());
     }
 
     /**
