@@ -42,7 +42,28 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
         if (!input && !failed) {
             what = e.getClass().getSimpleName() + ": " + what + " (set REFLOW_DEBUG=1 for details)";
         }
-        cmd.getErr().println("reflow " + cmd.getCommandName() + ": error: " + what);
+        cmd.getErr().println(cmd.getCommandSpec().qualifiedName(" ") + ": error: " + what);
         return input ? 2 : 1;
+    }
+
+    /**
+     * Reports a command-line error (unknown option or command, bad or missing value) in one
+     * line, with picocli's suggestions and a pointer to the help, instead of the whole usage.
+     *
+     * @param ex the parse error
+     * @param args the command line
+     * @return the invalid-input exit code (2)
+     */
+    static int usageError(CommandLine.ParameterException ex, String[] args) {
+        CommandLine cmd = ex.getCommandLine();
+        String name = cmd.getCommandSpec().qualifiedName(" ");
+        StringBuilder line = new StringBuilder(name).append(": error: ")
+                .append(ex.getMessage().strip().replaceAll("\\s*\\R\\s*", "; "));
+        if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.getSuggestions().isEmpty()) {
+            line.append(" (did you mean: ").append(String.join(", ", u.getSuggestions())).append("?)");
+        }
+        line.append("; see '").append(name).append(" --help'");
+        cmd.getErr().println(line);
+        return cmd.getCommandSpec().exitCodeOnInvalidInput();
     }
 }

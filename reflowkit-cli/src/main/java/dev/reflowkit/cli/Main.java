@@ -46,6 +46,7 @@ public final class Main implements Runnable {
         Engines.configureOffline();
         return new CommandLine(new Main())
                 .setExecutionExceptionHandler(new ErrorHandler())
+                .setParameterExceptionHandler(ErrorHandler::usageError)
                 .setCaseInsensitiveEnumValuesAllowed(true)
                 .execute(args);
     }

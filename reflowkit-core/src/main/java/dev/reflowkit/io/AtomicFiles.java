@@ -14,8 +14,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * Atomic file writes: a reader sees either the old content of the target or the complete new
@@ -41,8 +44,56 @@ public final class AtomicFiles {
     private static final int BUFFER_BYTES = 1 << 16;
     private static final int MAX_TEMP_NAME_PREFIX = 100;
     private static final int MAX_TEMP_ATTEMPTS = 100;
+    private static final Pattern TEMP_NAME = Pattern.compile("\\..+\\.[0-9a-z]{1,13}\\.tmp");
 
     private AtomicFiles() {}
+
+    /**
+     * Copies a file atomically: the target is the complete copy or what it was before.
+     *
+     * @param source the file to copy
+     * @param target the file to create or replace
+     * @throws IOException if the source cannot be read or the target written
+     */
+    public static void copy(Path source, Path target) throws IOException {
+        Objects.requireNonNull(source, "source");
+        write(target, out -> Files.copy(source, out));
+    }
+
+    /**
+     * Deletes the temporary files that writes interrupted by a kill left in a directory.
+     *
+     * <p>Only names this class creates ({@code .<name>.<random>.tmp}) are touched, and only in
+     * {@code dir} itself. Call it when a job that owns the directory starts or resumes; a write in
+     * progress in another process would lose its temporary file.
+     *
+     * @param dir the directory (nothing happens if it does not exist)
+     * @return how many files were deleted
+     * @throws IOException if the directory cannot be listed or a file not deleted
+     */
+    public static int deleteLeftovers(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        List<Path> stale;
+        try (Stream<Path> files = Files.list(dir)) {
+            stale = files.filter(f -> isTemporary(f.getFileName().toString())).toList();
+        }
+        for (Path f : stale) {
+            Files.deleteIfExists(f);
+        }
+        return stale.size();
+    }
+
+    /**
+     * Whether a file name is one of this class's temporary names.
+     *
+     * @param name a file name
+     * @return true for {@code .<name>.<random>.tmp}
+     */
+    public static boolean isTemporary(String name) {
+        return TEMP_NAME.matcher(name).matches();
+    }
 
     /**
      * Writes a file atomically with the given writer.
@@ -80,11 +131,15 @@ public final class AtomicFiles {
                 }
             }
             try (FileChannel ch = channel) {
-                BufferedOutputStream buffered =
-                        new BufferedOutputStream(Channels.newOutputStream(ch), BUFFER_BYTES);
+                BufferedOutputStream buffered = new BufferedOutputStream(
+                        new NamingErrors(Channels.newOutputStream(ch), target), BUFFER_BYTES);
                 writer.accept(new FlushOnClose(buffered));
                 buffered.flush();
-                ch.force(true);
+                try {
+                    ch.force(true);
+                } catch (IOException e) {
+                    throw NamingErrors.named(target, e);
+                }
             }
             move(tmp, abs, target);
             tmp = null;
@@ -216,6 +271,51 @@ public final class AtomicFiles {
         @Override
         public void close() throws IOException {
             out.flush();
+        }
+    }
+
+    /**
+     * Names the target in the file system's write errors ("No space left on device" says nothing
+     * of which file); the writer's own exceptions pass through the buffer unchanged.
+     */
+    private static final class NamingErrors extends FilterOutputStream {
+
+        private final Path target;
+
+        NamingErrors(OutputStream out, Path target) {
+            super(out);
+            this.target = target;
+        }
+
+        static IOException named(Path target, IOException e) {
+            return new IOException("cannot write " + target + ": " + e.getMessage(), e);
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            try {
+                out.write(b);
+            } catch (IOException e) {
+                throw named(target, e);
+            }
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            try {
+                out.write(b, off, len);
+            } catch (IOException e) {
+                throw named(target, e);
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            try {
+                out.flush();
+            } catch (IOException e) {
+                throw named(target, e);
+            }
         }
     }
 }

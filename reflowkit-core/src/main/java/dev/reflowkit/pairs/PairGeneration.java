@@ -1,5 +1,6 @@
 package dev.reflowkit.pairs;
 
+import dev.reflowkit.io.AtomicFiles;
 import dev.reflowkit.io.Checksums;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
@@ -271,6 +272,9 @@ public final class PairGeneration {
         PairSettings s = p.settings();
         List<ShardRange> ranges = s.shards();
         PairManifest manifest = openStore(storeDir, s);
+        // temporary files of writes a kill interrupted: never listed in the manifest, removed
+        AtomicFiles.deleteLeftovers(storeDir);
+        AtomicFiles.deleteLeftovers(storeDir.resolve(ShardRange.FOLDER));
         List<PairManifest.ShardEntry> finished = new ArrayList<>(manifest.shards());
         int reused = finished.size();
         List<ShardRange> todo = new ArrayList<>();

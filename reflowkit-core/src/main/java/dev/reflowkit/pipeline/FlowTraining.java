@@ -105,12 +105,13 @@ public final class FlowTraining {
             extra.put("train_points", data.train().n());
         }
         extra.put("resume", resume);
-        RunRecord.write(outputDir, "train", args, config, extra);
         try (NDManager manager = Engines.newManager()) {
             Block model = Components.model(modelConfig, coupling.sampleShape(), manager);
             if (reflow) {
                 ReflowInputs.initializeFromTeacher(model, Path.of(config.getString("reflow.teacher")), manager);
             }
+            // recorded once every input has been read and checked: a rejected run writes nothing
+            RunRecord.write(outputDir, "train", args, config, extra);
             FlowTrainer.Builder b = FlowTrainer.builder()
                     .setModel(model, manager)
                     .setCoupling(coupling)

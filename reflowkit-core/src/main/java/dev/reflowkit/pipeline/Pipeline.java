@@ -3,6 +3,7 @@ package dev.reflowkit.pipeline;
 import dev.reflowkit.config.Config;
 import dev.reflowkit.config.Presets;
 import dev.reflowkit.eval.MetricsReport;
+import dev.reflowkit.io.AtomicFiles;
 import dev.reflowkit.report.HtmlReport;
 import dev.reflowkit.train.FlowTrainer;
 import java.io.IOException;
@@ -43,6 +44,7 @@ public final class Pipeline {
      * @throws IOException if outputs cannot be written
      */
     public static MetricsReport run(Config config, Path dir, List<String> args, PrintStream out) throws IOException {
+        AtomicFiles.deleteLeftovers(dir); // temporary files of writes a kill interrupted
         RunRecord.write(dir, "pipeline", args, config, Map.of());
         Path teacherDir = dir.resolve("teacher");
         out.println("== teacher: " + config.getString("data.source") + " -> " + teacherDir);

@@ -8,6 +8,7 @@ import ai.djl.util.Pair;
 import dev.reflowkit.config.Config;
 import dev.reflowkit.coupling.Coupling;
 import dev.reflowkit.coupling.PairStoreCoupling;
+import dev.reflowkit.engine.Engines;
 import dev.reflowkit.io.Checksums;
 import dev.reflowkit.pairs.PairStore;
 import dev.reflowkit.train.Checkpoint;
@@ -53,6 +54,9 @@ record ReflowInputs(Path teacher, String teacherSha256, List<PairStore> stores, 
                     + " pair stores");
         }
         String sha = Checksums.sha256(requireFile(teacher));
+        try (NDManager check = Engines.newManager()) {
+            Checkpoints.read(teacher, check); // a damaged teacher is named as such, not as "another teacher"
+        }
         PairStoreCoupling.Builder coupling = PairStoreCoupling.builder();
         List<PairStore> stores = new ArrayList<>();
         for (int i = 0; i < paths.size(); i++) {

@@ -30,6 +30,15 @@ public final class CheckpointDirectory {
     }
 
     /**
+     * The directory the checkpoints live in ({@code <run>/checkpoints}).
+     *
+     * @return the directory, which may not exist yet
+     */
+    public Path path() {
+        return dir;
+    }
+
+    /**
      * The file for a step.
      *
      * @param step the step

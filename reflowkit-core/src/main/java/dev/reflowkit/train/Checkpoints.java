@@ -130,23 +130,28 @@ public final class Checkpoints {
                 throw new CheckpointException(file, "undecodable " + g + ".ndlist: " + e.getMessage());
             }
         }
-        TrainingState state = new TrainingState(
-                ((Number) meta.get("step")).longValue(),
-                ((Number) meta.get("samples_seen")).longValue(),
-                toDoubles(meta.get("loss_weight_state")),
-                ((Number) meta.get("log_loss_sum")).doubleValue(),
-                ((Number) meta.get("log_objective_sum")).doubleValue(),
-                ((Number) meta.get("log_loss_count")).longValue());
-        @SuppressWarnings("unchecked")
-        List<String> names = (List<String>) meta.get("parameter_names");
-        @SuppressWarnings("unchecked")
-        Map<String, Object> config = (Map<String, Object>) meta.get("config");
-        double[] shape = toDoubles(meta.get("sample_shape"));
-        long[] sampleShape = new long[shape.length];
-        for (int i = 0; i < shape.length; i++) {
-            sampleShape[i] = (long) shape[i];
+        try {
+            TrainingState state = new TrainingState(
+                    ((Number) meta.get("step")).longValue(),
+                    ((Number) meta.get("samples_seen")).longValue(),
+                    toDoubles(meta.get("loss_weight_state")),
+                    ((Number) meta.get("log_loss_sum")).doubleValue(),
+                    ((Number) meta.get("log_objective_sum")).doubleValue(),
+                    ((Number) meta.get("log_loss_count")).longValue());
+            @SuppressWarnings("unchecked")
+            List<String> names = (List<String>) meta.get("parameter_names");
+            @SuppressWarnings("unchecked")
+            Map<String, Object> config = (Map<String, Object>) meta.get("config");
+            double[] shape = toDoubles(meta.get("sample_shape"));
+            long[] sampleShape = new long[shape.length];
+            for (int i = 0; i < shape.length; i++) {
+                sampleShape[i] = (long) shape[i];
+            }
+            return new Checkpoint(state, config, sampleShape, names, lists.get(0), lists.get(1), lists.get(2), lists.get(3));
+        } catch (ClassCastException | NullPointerException e) {
+            // the checksums cover the arrays; a meta.json edited or written by something else lands here
+            throw new CheckpointException(file, "invalid meta.json (a field is missing or of the wrong type)");
         }
-        return new Checkpoint(state, config, sampleShape, names, lists.get(0), lists.get(1), lists.get(2), lists.get(3));
     }
 
     /**

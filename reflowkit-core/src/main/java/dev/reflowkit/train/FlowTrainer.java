@@ -15,6 +15,7 @@ import ai.djl.util.Pair;
 import dev.reflowkit.coupling.Coupling;
 import dev.reflowkit.coupling.PairBatch;
 import dev.reflowkit.engine.Engines;
+import dev.reflowkit.io.AtomicFiles;
 import dev.reflowkit.loss.GeneralizedLoss;
 import dev.reflowkit.loss.LossValue;
 import dev.reflowkit.loss.StatefulWeight;
@@ -115,6 +116,9 @@ public final class FlowTrainer {
         Optional<StatefulWeight> statefulWeight = loss.weight() instanceof StatefulWeight w
                 ? Optional.of(w) : Optional.empty();
         CheckpointDirectory checkpoints = new CheckpointDirectory(outputDir);
+        // temporary files of writes that a kill interrupted: never taken for checkpoints, removed
+        AtomicFiles.deleteLeftovers(outputDir);
+        AtomicFiles.deleteLeftovers(checkpoints.path());
 
         long step = 0;
         long samplesSeen = 0;
@@ -236,7 +240,7 @@ public final class FlowTrainer {
         }
         Path finalCkpt = outputDir.resolve(FINAL_CHECKPOINT);
         if (startStep == settings.steps() && !Files.exists(finalCkpt)) {
-            Files.copy(checkpoints.fileFor(step), finalCkpt);
+            AtomicFiles.copy(checkpoints.fileFor(step), finalCkpt);
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         return new TrainResult(step, samplesSeen, lastLogged, finalCkpt, seconds,

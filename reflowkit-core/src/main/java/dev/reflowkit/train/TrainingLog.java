@@ -26,9 +26,11 @@ public final class TrainingLog implements Closeable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final BufferedWriter out;
+    private final Path file;
 
-    private TrainingLog(BufferedWriter out) {
+    private TrainingLog(BufferedWriter out, Path file) {
         this.out = out;
+        this.file = file;
     }
 
     /**
@@ -42,7 +44,7 @@ public final class TrainingLog implements Closeable {
     public static TrainingLog open(Path file, long fromStep) throws IOException {
         if (fromStep == 0 || !Files.exists(file)) {
             Files.createDirectories(file.toAbsolutePath().getParent());
-            return new TrainingLog(Files.newBufferedWriter(file, StandardCharsets.UTF_8));
+            return new TrainingLog(Files.newBufferedWriter(file, StandardCharsets.UTF_8), file);
         }
         List<String> kept = new ArrayList<>();
         for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
@@ -61,7 +63,7 @@ public final class TrainingLog implements Closeable {
         }
         AtomicFiles.writeString(file, kept.isEmpty() ? "" : String.join("\n", kept) + "\n");
         return new TrainingLog(Files.newBufferedWriter(file, StandardCharsets.UTF_8,
-                StandardOpenOption.APPEND));
+                StandardOpenOption.APPEND), file);
     }
 
     /**
@@ -71,9 +73,13 @@ public final class TrainingLog implements Closeable {
      * @throws IOException if writing fails
      */
     public void write(Map<String, Object> record) throws IOException {
-        out.write(JSON.writeValueAsString(record));
-        out.write('\n');
-        out.flush();
+        try {
+            out.write(JSON.writeValueAsString(record));
+            out.write('\n');
+            out.flush();
+        } catch (IOException e) {
+            throw new IOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
     }
 
     /**

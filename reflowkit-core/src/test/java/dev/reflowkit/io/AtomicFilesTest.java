@@ -39,6 +39,47 @@ class AtomicFilesTest {
     }
 
     @Test
+    void copiesAtomically() throws IOException {
+        Path source = dir.resolve("src.bin");
+        Files.write(source, new byte[] {4, 5, 6});
+        Path target = dir.resolve("sub/copy.bin");
+        AtomicFiles.copy(source, target);
+        assertArrayEquals(new byte[] {4, 5, 6}, Files.readAllBytes(target));
+        assertEquals(List.of("copy.bin"), listing(target.getParent()));
+        IOException e = assertThrows(IOException.class, () -> AtomicFiles.copy(dir.resolve("none"), target));
+        assertArrayEquals(new byte[] {4, 5, 6}, Files.readAllBytes(target), "target untouched: " + e);
+        assertEquals(List.of("copy.bin"), listing(target.getParent()));
+    }
+
+    @Test
+    void deletesOnlyItsOwnLeftoverTemporaryFiles() throws IOException {
+        for (String name : List.of(".model.ckpt.3k9x0a1b2c.tmp", ".manifest.json.z.tmp", "keep.tmp", ".hidden",
+                "model.ckpt", ".x.UPPER.tmp")) {
+            Files.writeString(dir.resolve(name), name);
+        }
+        Files.createDirectories(dir.resolve("sub"));
+        Files.writeString(dir.resolve("sub/.a.b.tmp"), "nested");
+        assertEquals(2, AtomicFiles.deleteLeftovers(dir));
+        assertEquals(List.of(".hidden", ".x.UPPER.tmp", "keep.tmp", "model.ckpt", "sub"), listing(dir));
+        assertTrue(Files.exists(dir.resolve("sub/.a.b.tmp")), "only the directory itself");
+        assertEquals(0, AtomicFiles.deleteLeftovers(dir.resolve("missing")));
+    }
+
+    @Test
+    void namesItsOwnTemporaryFiles() throws IOException {
+        assertTrue(AtomicFiles.isTemporary(".a.txt.0.tmp"));
+        assertTrue(!AtomicFiles.isTemporary("a.txt"));
+        // a write whose writer fails leaves no temporary file, and one that succeeds neither
+        Path target = dir.resolve("t.txt");
+        assertThrows(IOException.class, () -> AtomicFiles.write(target, out -> {
+            out.write(1);
+            assertEquals(1, listing(dir).stream().filter(AtomicFiles::isTemporary).count(), "named as temporary");
+            throw new IOException("boom");
+        }));
+        assertEquals(List.of(), listing(dir));
+    }
+
+    @Test
     void createsMissingParentDirectories() throws IOException {
         Path target = dir.resolve("x/y/z/out.bin");
         AtomicFiles.writeBytes(target, new byte[] {1, 2, 3});

@@ -82,6 +82,31 @@ class CheckpointsTest {
     }
 
     @Test
+    void aMetaJsonWithAFieldOfTheWrongTypeIsACheckpointError() throws IOException {
+        try (NDManager m = Engines.newManager()) {
+            Path f = dir.resolve("c.ckpt");
+            Checkpoints.write(f, sample(m));
+            Path edited = dir.resolve("edited.ckpt");
+            try (var in = new java.util.zip.ZipInputStream(Files.newInputStream(f));
+                    var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(edited))) {
+                for (var e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                    byte[] b = in.readAllBytes();
+                    if (e.getName().equals("meta.json")) {
+                        b = new String(b, java.nio.charset.StandardCharsets.UTF_8)
+                                .replaceFirst("\"step\" : \\d+", "\"step\" : \"seven\"")
+                                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    }
+                    out.putNextEntry(new java.util.zip.ZipEntry(e.getName()));
+                    out.write(b);
+                    out.closeEntry();
+                }
+            }
+            CheckpointException e = assertThrows(CheckpointException.class, () -> Checkpoints.read(edited, m));
+            assertTrue(e.getMessage().startsWith(edited + ": invalid meta.json"), e.getMessage());
+        }
+    }
+
+    @Test
     void copyIntoRejectsShapeMismatch() {
         try (NDManager m = Engines.newManager()) {
             NDList saved = new NDList(m.create(new float[] {1, 2}));
