@@ -1,16 +1,10 @@
 package dev.reflowkit.cli;
 
-import ai.djl.ndarray.NDManager;
 import dev.reflowkit.config.Config;
-import dev.reflowkit.config.ConfigLoader;
-import dev.reflowkit.config.ReflowConfig;
-import dev.reflowkit.engine.Engines;
 import dev.reflowkit.pairs.PairDirection;
 import dev.reflowkit.pairs.PairGeneration;
 import dev.reflowkit.pairs.PairGenerationResult;
 import dev.reflowkit.pairs.PairSettings;
-import dev.reflowkit.train.CheckpointException;
-import dev.reflowkit.train.Checkpoints;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,20 +63,7 @@ final class PairsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         PairDirection dir = PairDirection.byName(direction);
-        for (String s : overrides) {
-            if (!s.startsWith("pairs.") && !s.startsWith("sample.")) {
-                throw new IllegalArgumentException("pairs accepts only pairs.* and sample.* overrides, got " + s);
-            }
-        }
-        Config stored;
-        try (NDManager m = Engines.newManager()) {
-            try {
-                stored = ConfigLoader.fromMap(ReflowConfig.schema(), Checkpoints.read(teacher, m).config());
-            } catch (dev.reflowkit.config.ConfigException e) {
-                throw new CheckpointException(teacher, "its stored configuration is invalid: " + e.getMessage());
-            }
-        }
-        Config c = ConfigLoader.fromMap(ReflowConfig.schema(), stored.toNestedMap(), overrides);
+        Config c = PairGeneration.teacherConfig(teacher, overrides);
         PairGeneration.Builder b = PairGeneration.builder()
                 .setTeacher(teacher)
                 .setDirection(dir)

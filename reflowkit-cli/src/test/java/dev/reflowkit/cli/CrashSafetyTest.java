@@ -3,6 +3,7 @@ package dev.reflowkit.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.ndarray.NDManager;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -14,7 +15,6 @@ import dev.reflowkit.pairs.PairStore;
 import dev.reflowkit.pairs.ShardRange;
 import dev.reflowkit.train.Checkpoints;
 import dev.reflowkit.train.TrainingLog;
-import ai.djl.ndarray.NDManager;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

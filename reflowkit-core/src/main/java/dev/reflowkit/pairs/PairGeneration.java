@@ -1,24 +1,27 @@
 package dev.reflowkit.pairs;
 
-import dev.reflowkit.io.AtomicFiles;
-import dev.reflowkit.io.Checksums;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.reflowkit.config.Config;
+import dev.reflowkit.config.ConfigException;
 import dev.reflowkit.config.ConfigLoader;
 import dev.reflowkit.config.ReflowConfig;
 import dev.reflowkit.data.PointSet;
 import dev.reflowkit.engine.Engines;
+import dev.reflowkit.io.AtomicFiles;
+import dev.reflowkit.io.Checksums;
+import dev.reflowkit.io.DataFormatException;
+import dev.reflowkit.io.IOConsumer;
 import dev.reflowkit.pipeline.Components;
 import dev.reflowkit.pipeline.RunData;
 import dev.reflowkit.pipeline.TrainedModel;
 import dev.reflowkit.solver.DormandPrinceSolver;
 import dev.reflowkit.solver.SamplerPlan;
 import dev.reflowkit.solver.Samplers;
-import dev.reflowkit.train.CheckpointException;
 import dev.reflowkit.train.Checkpoint;
+import dev.reflowkit.train.CheckpointException;
 import dev.reflowkit.train.Checkpoints;
 import dev.reflowkit.train.StepRandom;
 import java.io.IOException;
@@ -35,6 +38,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletionService;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorCompletionService;
@@ -112,6 +116,34 @@ public final class PairGeneration {
      */
     public static Builder builder() {
         return new Builder();
+    }
+
+    /**
+     * The configuration a pair run uses: the teacher's stored one with {@code pairs.*} and
+     * {@code sample.*} overrides (what {@code reflow pairs --set} and the Spark job pass to
+     * {@link Builder#optConfig}).
+     *
+     * @param teacher the teacher checkpoint
+     * @param overrides {@code key=value} overrides of {@code pairs.*} or {@code sample.*} options
+     * @return the configuration
+     * @throws CheckpointException if the checkpoint cannot be read or its configuration is invalid
+     * @throws IllegalArgumentException if an override names another option
+     */
+    public static Config teacherConfig(Path teacher, List<String> overrides) {
+        for (String s : overrides) {
+            if (!s.startsWith("pairs.") && !s.startsWith("sample.")) {
+                throw new IllegalArgumentException("pairs accepts only pairs.* and sample.* overrides, got " + s);
+            }
+        }
+        Config stored;
+        try (NDManager m = Engines.newManager()) {
+            try {
+                stored = ConfigLoader.fromMap(ReflowConfig.schema(), Checkpoints.read(teacher, m).config());
+            } catch (ConfigException e) {
+                throw new CheckpointException(teacher, "its stored configuration is invalid: " + e.getMessage());
+            }
+        }
+        return ConfigLoader.fromMap(ReflowConfig.schema(), stored.toNestedMap(), overrides);
     }
 
     /** The resolved inputs of a run: settings, configuration and training data. */
@@ -441,7 +473,6 @@ public final class PairGeneration {
                     report("  shard " + e.index() + " is missing or corrupted: regenerating it");
                 }
             }
-            removeStaleTemporaryFiles(dir.resolve(ShardRange.FOLDER));
             PairManifest m = old.withShards(kept);
             if (!m.equals(old)) {
                 m.write(dir);
@@ -471,22 +502,110 @@ public final class PairGeneration {
         }
     }
 
-    /** Deletes temporary files an interrupted atomic write left behind ({@code .NAME.RANDOM.tmp}). */
-    private static void removeStaleTemporaryFiles(Path shards) throws IOException {
-        if (!Files.isDirectory(shards)) {
-            return;
-        }
-        try (DirectoryStream<Path> entries = Files.newDirectoryStream(shards, ".pairs-*.tmp")) {
-            for (Path e : entries) {
-                Files.deleteIfExists(e);
-            }
-        }
-    }
-
     private void report(String line) {
         if (progress != null) {
             progress.accept(line);
         }
+    }
+
+    /**
+     * Opens the store for a run whose shards are generated elsewhere (a Spark job's driver): an
+     * existing store must have the same settings and keeps its intact shards; a new one gets its
+     * manifest. Nothing is generated.
+     *
+     * @param storeDir the store directory (created if missing)
+     * @return the settings, the shards already finished and those left to generate
+     * @throws IOException if the teacher or the store cannot be read or written
+     * @throws IllegalArgumentException if the settings are invalid or differ from the store's
+     */
+    public PairPlan open(Path storeDir) throws IOException {
+        Prepared p = prepare();
+        requireStoreOrEmpty(storeDir);
+        Files.createDirectories(storeDir);
+        PairManifest manifest = openStore(storeDir, p.settings());
+        AtomicFiles.deleteLeftovers(storeDir);
+        AtomicFiles.deleteLeftovers(storeDir.resolve(ShardRange.FOLDER));
+        List<ShardRange> todo = new ArrayList<>();
+        for (ShardRange r : p.settings().shards()) {
+            if (manifest.shards().stream().noneMatch(e -> e.index() == r.index())) {
+                todo.add(r);
+            }
+        }
+        return new PairPlan(p.settings(), manifest.shards(), todo);
+    }
+
+    /**
+     * Generates some shards of a store and writes their files, not the manifest: the work of one
+     * distributed task. The teacher is loaded once for all of them. A shard's files are named by
+     * its seed range and written atomically, and its pairs depend only on the seeds, so a task
+     * that is retried or run twice (speculation) rewrites identical files.
+     *
+     * @param storeDir the store directory, shared by every task
+     * @param ranges the shards to generate
+     * @param afterEach called with each shard's manifest entry once its files are written
+     * @return the shards' manifest entries, in the order of {@code ranges}
+     * @throws IOException if the teacher cannot be read or a file not written
+     * @throws dev.reflowkit.sampling.SamplerDivergedException if a pair is not finite (that shard
+     *     is not written)
+     */
+    public List<PairManifest.ShardEntry> writeShards(Path storeDir, List<ShardRange> ranges,
+            IOConsumer<PairManifest.ShardEntry> afterEach) throws IOException {
+        Prepared p = prepare();
+        List<PairManifest.ShardEntry> out = new ArrayList<>();
+        try (NDManager base = Engines.newManager()) {
+            TrainedModel model = TrainedModel.load(teacher, p.settings().weights().equals("ema"), base);
+            warmUp(model, base);
+            ShardSource source = source(p, model);
+            for (ShardRange r : ranges) {
+                PairShard shard;
+                try (NDManager m = base.newSubManager()) {
+                    shard = source.generate(r, m);
+                }
+                PairManifest.ShardEntry e = ShardFiles.write(storeDir, shard, p.settings().sampleShape());
+                out.add(e);
+                afterEach.accept(e);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Records shards written by {@link #writeShards} in the store's manifest: the last step of a
+     * distributed run. Each entry is checked against its files; an index listed twice must have
+     * the same checksums (a retried task wrote the same bytes). The store is complete when every
+     * shard is listed.
+     *
+     * @param storeDir the store directory
+     * @param entries the new shards' entries, in any order, repeats allowed
+     * @return the manifest as written
+     * @throws IOException if the store cannot be read or written
+     * @throws DataFormatException if an entry does not match its files or contradicts another
+     */
+    public PairManifest commit(Path storeDir, List<PairManifest.ShardEntry> entries) throws IOException {
+        PairManifest current = PairManifest.read(storeDir);
+        List<ShardRange> ranges = current.settings().shards();
+        Map<Integer, PairManifest.ShardEntry> byIndex = new TreeMap<>();
+        current.shards().forEach(e -> byIndex.put(e.index(), e));
+        Path file = storeDir.resolve(PairManifest.FILE);
+        for (PairManifest.ShardEntry e : entries) {
+            if (e.index() < 0 || e.index() >= ranges.size() || !e.range().equals(ranges.get(e.index()))
+                    || !e.x0File().equals(e.range().x0File()) || !e.x1File().equals(e.range().x1File())) {
+                throw new DataFormatException(file, "shard entry " + e + " is not a shard of this store");
+            }
+            PairManifest.ShardEntry known = byIndex.get(e.index());
+            if (known != null && !known.equals(e)) {
+                throw new DataFormatException(file, "shard " + e.index() + " was written twice with different"
+                        + " content (" + known.x0Sha256() + " vs " + e.x0Sha256() + ")");
+            }
+            if (known == null && !ShardFiles.intact(storeDir, e)) {
+                throw new DataFormatException(storeDir.resolve(e.x0File()), "shard " + e.index()
+                        + " does not match the checksums its task reported");
+            }
+            byIndex.put(e.index(), e);
+        }
+        PairManifest m = current.withShards(new ArrayList<>(byIndex.values()));
+        m.write(storeDir);
+        return m;
     }
 
     /** Builds a {@link PairGeneration}: {@code setTeacher} and {@code setDirection} are required. */

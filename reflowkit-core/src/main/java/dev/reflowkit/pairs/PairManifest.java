@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reflowkit.io.AtomicFiles;
 import dev.reflowkit.io.DataFormatException;
 import java.io.IOException;
+import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -53,7 +54,7 @@ public record PairManifest(PairSettings settings, String teacherPath, String ref
      * @param x1Sha256 its SHA-256
      */
     public record ShardEntry(int index, int first, int end, String x0File, String x0Sha256, String x1File,
-            String x1Sha256) {
+            String x1Sha256) implements Serializable {
 
         /**
          * The shard's range.

@@ -57,6 +57,36 @@ public final class BatchSampler {
         if (observer == null) {
             throw new IllegalArgumentException("batch observer must not be null; use BatchObserver.NONE");
         }
+        return generate(field, plan, 0, count, batchSize, seed, sampleShape, manager, observer);
+    }
+
+    /**
+     * Generates samples {@code first} to {@code first + count - 1} of a seed, e.g. one partition
+     * of a distributed evaluation. With {@code first} a multiple of {@code batchSize} every batch
+     * holds the same samples as in one {@link #generate} of all of them, so the values are the
+     * same bits.
+     *
+     * @param field the velocity field
+     * @param plan the solver, grid and NFE
+     * @param first the index of the first sample
+     * @param count how many samples
+     * @param batchSize samples per batch
+     * @param seed the noise seed (sample i uses noise i of this seed)
+     * @param sampleShape the shape of one sample
+     * @param manager a manager for the batches' sub-managers
+     * @return the samples (the first is sample {@code first}) and their cost
+     * @throws SamplerDivergedException if a sample is NaN or infinite
+     */
+    public static GeneratedSamples generateRange(VelocityField field, SamplerPlan plan, int first, int count,
+            int batchSize, long seed, long[] sampleShape, NDManager manager) {
+        if (first < 0) {
+            throw new IllegalArgumentException("the first sample index must be >= 0, got " + first);
+        }
+        return generate(field, plan, first, count, batchSize, seed, sampleShape, manager, BatchObserver.NONE);
+    }
+
+    private static GeneratedSamples generate(VelocityField field, SamplerPlan plan, int offset, int count,
+            int batchSize, long seed, long[] sampleShape, NDManager manager, BatchObserver observer) {
         int perSample = 1;
         for (long s : sampleShape) {
             perSample = Math.multiplyExact(perSample, (int) s);
@@ -70,14 +100,14 @@ public final class BatchSampler {
             shape[0] = n;
             System.arraycopy(sampleShape, 0, shape, 1, sampleShape.length);
             try (NDManager sub = manager.newSubManager()) {
-                NDArray x = sub.create(SeededNoise.normal(seed, first, n, perSample), new Shape(shape));
+                NDArray x = sub.create(SeededNoise.normal(seed, offset + first, n, perSample), new Shape(shape));
                 double[] grid = plan.grid();
                 observer.startBatch(first, grid[0], x);
                 SampleResult r = plan.solver().solve(field, x, grid, false, observer);
                 float[] values = r.x().toFloatArray();
                 for (int k = 0; k < values.length; k++) {
                     if (!Float.isFinite(values[k])) {
-                        throw new SamplerDivergedException("sampler diverged: sample " + (first + k / perSample)
+                        throw new SamplerDivergedException("sampler diverged: sample " + (offset + first + k / perSample)
                                 + " is " + values[k] + " (" + plan.solver().name() + ", NFE " + r.nfe()
                                 + "); nothing was written");
                     }

@@ -14,6 +14,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.reflowkit.config.Config;
 import dev.reflowkit.data.PointSet;
 import dev.reflowkit.engine.Engines;
+import dev.reflowkit.io.DataFormatException;
 import dev.reflowkit.metrics.LinearAssignment;
 import dev.reflowkit.pipeline.PointData;
 import dev.reflowkit.pipeline.TrainedModel;
@@ -22,9 +23,9 @@ import dev.reflowkit.sampling.SeededNoise;
 import dev.reflowkit.solver.SamplerPlan;
 import dev.reflowkit.solver.StepCallback;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
@@ -81,6 +82,32 @@ class PairGenerationTest {
         m.settings().writeTo(settings);
         out.put("manifest.settings", settings.toString());
         return out;
+    }
+
+    @Test
+    void shardsWrittenElsewhereAreCommittedOnlyIfTheyMatch() throws IOException {
+        PairGeneration g = PairGeneration.builder().setTeacher(teacher).setDirection(PairDirection.BACKWARD)
+                .optConfig(TinyTeacher.config(SEED)).optCount(300).build();
+        Path store = dir.resolve("distributed");
+        PairPlan plan = g.open(store);
+        assertEquals(3, plan.todo().size());
+        assertEquals(List.of(), plan.finished());
+        List<PairManifest.ShardEntry> first = g.writeShards(store, plan.todo().subList(0, 2), e -> { });
+        PairManifest partial = g.commit(store, first);
+        assertFalse(partial.complete());
+        assertEquals(1, g.open(store).todo().size(), "a reopened store plans only the missing shard");
+        List<PairManifest.ShardEntry> last = g.writeShards(store, plan.todo().subList(2, 3), e -> { });
+        PairManifest.ShardEntry forged = new PairManifest.ShardEntry(2, 200, 300, last.get(0).x0File(), "00",
+                last.get(0).x1File(), last.get(0).x1Sha256());
+        assertThrows(DataFormatException.class, () -> g.commit(store, List.of(forged)), "checksum checked");
+        PairManifest.ShardEntry stranger = new PairManifest.ShardEntry(7, 700, 800, "shards/x", "00", "shards/y", "00");
+        assertThrows(DataFormatException.class, () -> g.commit(store, List.of(stranger)), "not a shard of the store");
+        PairManifest done = g.commit(store, List.of(last.get(0), first.get(1), last.get(0)));
+        assertTrue(done.complete(), "repeats of one entry are one shard");
+        Path local = dir.resolve("distributed-reference");
+        generate(local, PairDirection.BACKWARD, 300, 2);
+        assertEquals(snapshot(local), snapshot(store), "the same store as one run");
+        assertThrows(DataFormatException.class, () -> g.commit(store, List.of(forged)), "a second, different copy");
     }
 
     @Test

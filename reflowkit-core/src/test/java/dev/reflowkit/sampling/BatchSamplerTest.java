@@ -8,9 +8,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import ai.djl.ndarray.NDManager;
 import dev.reflowkit.engine.Engines;
 import dev.reflowkit.field.VelocityField;
-import dev.reflowkit.solver.Samplers;
 import dev.reflowkit.solver.SamplerPlan;
+import dev.reflowkit.solver.Samplers;
 import dev.reflowkit.solver.grid.UniformGrid;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 class BatchSamplerTest {
@@ -28,6 +29,17 @@ class BatchSamplerTest {
             assertTrue(a.data()[0] != c.data()[0]);
             assertEquals(9.0, a.nfe());
             assertEquals(37, a.points().n());
+        }
+    }
+
+    @Test
+    void aRangeIsTheSliceOfTheWholeRun() {
+        SamplerPlan plan = Samplers.plan("heun", new UniformGrid(), 5, 1.0, 0.0);
+        try (NDManager m = Engines.newManager()) {
+            GeneratedSamples all = BatchSampler.generate(NONLINEAR, plan, 70, 10, 4, new long[] {2}, m);
+            GeneratedSamples part = BatchSampler.generateRange(NONLINEAR, plan, 40, 30, 10, 4, new long[] {2}, m);
+            assertArrayEquals(Arrays.copyOfRange(all.data(), 80, 140), part.data());
+            assertEquals(30, part.count());
         }
     }
 
