@@ -1,12 +1,17 @@
 package dev.reflowkit.spark;
 
 import ai.djl.ndarray.NDManager;
+import dev.reflowkit.data.PointSet;
 import dev.reflowkit.engine.Engines;
+import dev.reflowkit.features.FeatureExtractor;
+import dev.reflowkit.features.FeatureNetworks;
+import dev.reflowkit.features.TrainedFeatureNetwork;
 import dev.reflowkit.io.Checksums;
 import dev.reflowkit.metrics.FrechetDistance;
 import dev.reflowkit.metrics.GaussianStats;
 import dev.reflowkit.metrics.MomentSums;
 import dev.reflowkit.pipeline.Components;
+import dev.reflowkit.pipeline.Evaluations;
 import dev.reflowkit.pipeline.RunData;
 import dev.reflowkit.pipeline.TrainedModel;
 import dev.reflowkit.sampling.BatchSampler;
@@ -30,16 +35,29 @@ import org.apache.spark.broadcast.Broadcast;
  * batch-aligned ranges; a task loads the model once and, for each NFE, samples its range (sample
  * {@code i} from noise {@code i} of the seed, the same bits as one machine would produce:
  * {@link BatchSampler#generateRange}) and sums its moments ({@link MomentSums}: count, mean and
- * second moments, in double precision). Only those sums travel back. The driver merges them per
- * NFE into the samples' mean and covariance and scores them against the model's held-out data:
- * the Fréchet distance between the two Gaussians, in sample space (points, or pixels for images).
+ * second moments, in double precision) in the space the metric lives in. Only those sums travel
+ * back. The driver merges them per NFE into the samples' mean and covariance and scores them
+ * against the model's held-out data: the Fréchet distance between the two Gaussians. For images
+ * with class labels the space is the run's feature network (the one {@code reflow eval} uses,
+ * from its cache or trained once on the driver, broadcast like the model), so the distance is
+ * ReflowKit's FD; otherwise it is the samples themselves (points, or pixels).
  */
 public final class SparkEval {
 
     private SparkEval() {}
 
-    /** One NFE's result: the Fréchet distance, the samples' statistics and their mean cost. */
-    public record Row(int nfe, double frechet, GaussianStats samples, double meanNfe) implements Serializable {}
+    /**
+     * One NFE's result: the Fréchet distance, the statistics it came from and the mean cost.
+     *
+     * @param nfe the NFE budget
+     * @param frechet the Fréchet distance between the samples' and the held-out data's Gaussians
+     * @param space {@code features} (the run's feature network, for labelled images) or
+     *     {@code samples} (points, or pixels)
+     * @param samples the samples' mean and covariance in that space
+     * @param meanNfe network evaluations per sample
+     */
+    public record Row(int nfe, double frechet, String space, GaussianStats samples, double meanNfe)
+            implements Serializable {}
 
     /** One task's sums for one NFE. */
     private record Part(int nfe, MomentSums sums, long nfeTotal) implements Serializable {}
@@ -56,19 +74,44 @@ public final class SparkEval {
         Path model = Path.of(job.model());
         byte[] bytes = Files.readAllBytes(model);
         GaussianStats reference;
-        int dim;
+        byte[] features = null;
         try (NDManager m = Engines.newManager()) {
             TrainedModel t = TrainedModel.load(model, job.useEma(), m);
-            reference = GaussianStats.of(RunData.load(t.config()).eval().reference(0, job.count()));
-            dim = reference.dim();
+            RunData data = RunData.load(t.config());
+            PointSet held = data.eval().reference(0, job.count());
+            if (data.isImages() && data.images().train().isLabelled()) {
+                // the same feature network a single-machine evaluation uses (cached, or trained once here)
+                TrainedFeatureNetwork net = Evaluations.featureNetwork(t.config(), data, m, System.err);
+                reference = GaussianStats.of(net.extractor(m).features(held));
+                Path tmp = Files.createTempFile("reflowkit-features-", ".zip");
+                try {
+                    FeatureNetworks.write(tmp, net);
+                    features = Files.readAllBytes(tmp);
+                } finally {
+                    Files.deleteIfExists(tmp);
+                }
+            } else {
+                reference = GaussianStats.of(held);
+            }
         }
         List<int[]> ranges = ranges(job.count(), job.batchSize(),
                 job.partitions() > 0 ? job.partitions() : sc.defaultParallelism());
         Broadcast<byte[]> teacher = sc.broadcast(bytes);
-        List<Part> parts = sc.parallelize(ranges, ranges.size())
-                .mapPartitions(new SampleTask(job, teacher, Checksums.sha256(bytes), dim))
-                .collect();
-        teacher.destroy();
+        Broadcast<byte[]> featureNet = features == null ? null : sc.broadcast(features);
+        List<Part> parts;
+        try {
+            parts = sc.parallelize(ranges, ranges.size())
+                    .mapPartitions(new SampleTask(job, teacher, Checksums.sha256(bytes), featureNet,
+                            features == null ? null : Checksums.sha256(features), reference.dim()))
+                    .collect();
+        } finally {
+            teacher.destroy();
+            if (featureNet != null) {
+                featureNet.destroy();
+            }
+        }
+        String space = features == null ? "samples" : "features";
+        int dim = reference.dim();
         List<Row> rows = new ArrayList<>();
         for (int nfe : job.nfes()) {
             MomentSums all = new MomentSums(dim);
@@ -84,7 +127,7 @@ public final class SparkEval {
                         + job.count());
             }
             GaussianStats stats = all.toGaussian();
-            rows.add(new Row(nfe, FrechetDistance.compute(stats, reference), stats, cost / (double) job.count()));
+            rows.add(new Row(nfe, FrechetDistance.compute(stats, reference), space, stats, cost / (double) job.count()));
         }
         return rows;
     }
@@ -110,7 +153,7 @@ public final class SparkEval {
         return out;
     }
 
-    /** One task: the model loaded once, its index range sampled at every NFE. */
+    /** One task: the model (and feature network) loaded once, its index range sampled at every NFE. */
     private static final class SampleTask implements FlatMapFunction<Iterator<int[]>, Part> {
 
         private static final long serialVersionUID = 1L;
@@ -118,12 +161,17 @@ public final class SparkEval {
         private final EvalJob job;
         private final Broadcast<byte[]> checkpoint;
         private final String sha256;
+        private final Broadcast<byte[]> featureNet;
+        private final String featureSha256;
         private final int dim;
 
-        SampleTask(EvalJob job, Broadcast<byte[]> checkpoint, String sha256, int dim) {
+        SampleTask(EvalJob job, Broadcast<byte[]> checkpoint, String sha256, Broadcast<byte[]> featureNet,
+                String featureSha256, int dim) {
             this.job = job;
             this.checkpoint = checkpoint;
             this.sha256 = sha256;
+            this.featureNet = featureNet;
+            this.featureSha256 = featureSha256;
             this.dim = dim;
         }
 
@@ -133,13 +181,20 @@ public final class SparkEval {
             try (LocalTeacher local = LocalTeacher.of(checkpoint.value(), sha256);
                     NDManager m = Engines.newManager()) {
                 TrainedModel model = TrainedModel.load(local.file(), job.useEma(), m);
+                FeatureExtractor extractor = null;
+                if (featureNet != null) {
+                    try (LocalTeacher net = LocalTeacher.of(featureNet.value(), featureSha256)) {
+                        extractor = FeatureNetworks.read(net.file(), m).extractor(m);
+                    }
+                }
                 while (ranges.hasNext()) {
                     int[] r = ranges.next();
                     for (int nfe : job.nfes()) {
                         GeneratedSamples g = BatchSampler.generateRange(model.field(),
                                 Components.plan(model.config(), job.solver(), job.grid(), nfe), r[0], r[1] - r[0],
                                 job.batchSize(), job.seed(), model.sampleShape(), m);
-                        out.add(new Part(nfe, new MomentSums(dim).add(g.data()), Math.round(g.nfe() * g.count())));
+                        float[] rows = extractor == null ? g.data() : extractor.featurePoints(g.points()).data();
+                        out.add(new Part(nfe, new MomentSums(dim).add(rows), Math.round(g.nfe() * g.count())));
                     }
                 }
             }
@@ -171,10 +226,10 @@ public final class SparkEval {
                     + ", \"seed\": " + job.seed() + ", \"seconds\": " + seconds + ",\n  \"runs\": [");
             for (int i = 0; i < rows.size(); i++) {
                 Row r = rows.get(i);
-                System.out.printf(java.util.Locale.ROOT, "NFE %d: Frechet distance %.6f (%d samples, mean NFE %.1f)%n",
-                        r.nfe(), r.frechet(), r.samples().count(), r.meanNfe());
+                System.out.printf(java.util.Locale.ROOT, "NFE %d: Frechet distance %.6f in %s space (%d samples, mean"
+                        + " NFE %.1f)%n", r.nfe(), r.frechet(), r.space(), r.samples().count(), r.meanNfe());
                 json.append(i == 0 ? "\n" : ",\n").append("    {\"nfe\": ").append(r.nfe()).append(", \"frechet\": ")
-                        .append(r.frechet()).append(", \"mean_nfe\": ").append(r.meanNfe()).append('}');
+                        .append(r.frechet()).append(", \"space\": \"").append(r.space()).append("\", \"mean_nfe\": ").append(r.meanNfe()).append('}');
             }
             json.append("\n  ]\n}\n");
             if (out != null) {

@@ -19,6 +19,7 @@ import dev.reflowkit.pairs.PairGeneration;
 import dev.reflowkit.pairs.PairManifest;
 import dev.reflowkit.pairs.PairStore;
 import dev.reflowkit.pipeline.Components;
+import dev.reflowkit.pipeline.Evaluations;
 import dev.reflowkit.pipeline.FlowTraining;
 import dev.reflowkit.pipeline.RunData;
 import dev.reflowkit.pipeline.TrainedModel;
@@ -169,6 +170,7 @@ class SparkJobsTest {
                         model.sampleShape(), m);
                 GaussianStats one = new MomentSums(2).add(g.data()).toGaussian();
                 assertEquals(2500, row.samples().count());
+                assertEquals("samples", row.space());
                 assertEquals(FrechetDistance.compute(one, reference), row.frechet(), 1e-9);
                 for (int i = 0; i < 2; i++) {
                     assertEquals(one.mean()[i], row.samples().mean()[i], 1e-12);
@@ -177,6 +179,32 @@ class SparkJobsTest {
             }
         }
         assertTrue(rows.get(0).frechet() > rows.get(1).frechet(), "more steps, closer to the data: " + rows);
+    }
+
+    @Test
+    void imageModelsAreScoredInTheFeatureSpaceOfReflowEval() throws IOException {
+        Path features = dir.resolve("features");
+        Config c = ConfigLoader.load(ReflowConfig.schema(), null, List.of("seed=2", "data.source=synthetic-shapes:600",
+                "data.resolution=8", "model.type=unet", "model.channels=8", "model.channel_mult=[1,2]",
+                "model.res_blocks=1", "model.attention_resolutions=[4]", "model.groups=4", "train.steps=20",
+                "train.batch_size=32", "train.checkpoint_every=20", "eval.feature_steps=30", "eval.feature_batch=32",
+                "eval.count=200", "eval.feature_cache=" + features));
+        FlowTraining.run(c, dir.resolve("unet"), false, List.of(), null);
+        Path model = dir.resolve("unet/model.ckpt");
+        List<SparkEval.Row> rows = SparkEval.run(sc, EvalJob.of(model, 200, List.of(2), 5).withBatchSize(50)
+                .withPartitions(2));
+        assertEquals("features", rows.get(0).space());
+        try (NDManager m = Engines.newManager()) {
+            TrainedModel t = TrainedModel.load(model, true, m);
+            RunData data = RunData.load(t.config());
+            var extractor = Evaluations.featureNetwork(t.config(), data, m, System.err).extractor(m);
+            GeneratedSamples g = BatchSampler.generate(t.field(), Components.plan(t.config(), "heun", "uniform", 2),
+                    200, 50, 5, t.sampleShape(), m);
+            double one = FrechetDistance.compute(GaussianStats.of(extractor.features(g.points())),
+                    GaussianStats.of(extractor.features(data.eval().reference(0, 200))));
+            assertEquals(extractor.featureDim(), rows.get(0).samples().dim());
+            assertEquals(one, rows.get(0).frechet(), 1e-6 * Math.max(1, one), "the FD reflow eval computes");
+        }
     }
 
     @Test
