@@ -34,6 +34,8 @@ import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.apache.spark.SparkConf;
+import org.apache.spark.SparkContext;
+import org.apache.spark.TaskContext;
 import org.apache.spark.SparkException;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.junit.jupiter.api.AfterAll;
@@ -51,6 +53,8 @@ class SparkJobsTest {
 
     /** Failures injected so far (executors are threads of this JVM in local mode). */
     private static final AtomicInteger INJECTED = new AtomicInteger();
+    /** Shards written by relaunched attempts. */
+    private static final AtomicInteger RELAUNCHED = new AtomicInteger();
 
     @TempDir
     static Path dir;
@@ -133,6 +137,39 @@ class SparkJobsTest {
         assertEquals(files(local.resolve("shards")), files(spark.resolve("shards")),
                 "the same shard files, and the failed attempt's temporary file is gone");
         PairStore.open(spark);
+    }
+
+    @Test
+    void aTaskKilledMidWayIsRelaunchedWithoutDuplicates() throws IOException {
+        Path local = singleMachine("local-kill", PairDirection.BACKWARD, 900);
+        Path spark = dir.resolve("spark-kill");
+        int before = INJECTED.get();
+        int relaunchedBefore = RELAUNCHED.get();
+        ShardObserver killOnce = (shard, partition, attempt) -> {
+            if (attempt > 0) {
+                RELAUNCHED.incrementAndGet();
+            }
+            if (partition == 0 && attempt == 0 && shard.index() == 0) {
+                INJECTED.incrementAndGet();
+                // Spark kills the running attempt (thread interrupt), as when an executor is lost or a
+                // speculative copy wins; the attempt dies inside its next shard and is relaunched
+                TaskContext task = TaskContext.get();
+                SparkContext.getOrCreate().killTaskAttempt(task.taskAttemptId(), true, "killed by the test");
+                long deadline = System.nanoTime() + 5_000_000_000L;
+                while (!task.isInterrupted() && System.nanoTime() < deadline) {
+                    Thread.onSpinWait();
+                }
+            }
+        };
+        var r = SparkPairs.run(sc, job(spark, PairDirection.BACKWARD, 900).optPartitions(2).optShardsPerTask(5)
+                .build(), killOnce);
+        assertEquals(before + 1, INJECTED.get());
+        assertTrue(RELAUNCHED.get() - relaunchedBefore >= 4, "the killed attempt's shards came from a relaunch: "
+                + (RELAUNCHED.get() - relaunchedBefore));
+        assertTrue(r.complete());
+        assertEquals(9, PairManifest.read(spark).shards().size());
+        assertEquals(PairManifest.read(local).shards(), PairManifest.read(spark).shards());
+        assertEquals(files(local.resolve("shards")), files(spark.resolve("shards")), "no duplicate, stray or temporary file");
     }
 
     @Test
