@@ -110,8 +110,9 @@ public final class BenchReport {
         }
         sb.append(".\nGFLOP/s counts linear, convolution and attention products (a training step = 3 forward"
                 + " passes); the percentage is of the same side's measured matmul peak. The last column runs the"
-                + " PyTorch networks with ReflowKit's op graph (SiLU as x * sigmoid(x), GroupNorm as layer norm +"
-                + " per-channel affine: DJL exposes no fused kernel for either), first round only.\n");
+                + " PyTorch networks with ReflowKit's op graph (a SiLU alone as x * sigmoid(x), a GroupNorm alone"
+                + " as layer norm + per-channel affine: DJL exposes no fused kernel for either; a GroupNorm followed"
+                + " by SiLU native, as ReflowKit fuses that pair through TorchScript), first round only.\n");
         if (!r.memory().isEmpty()) {
             sb.append("\n## Memory (run first, in a fresh process)\n\n| check | RSS after warm-up MiB | RSS at end MiB"
                     + " | after warm-up (training: 20% of the steps; pairs: 10% of the time) | peak MiB |\n"

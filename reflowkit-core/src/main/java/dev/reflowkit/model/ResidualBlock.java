@@ -47,10 +47,10 @@ public final class ResidualBlock extends AbstractBlock {
         this.outChannels = b.outChannels;
         this.dropout = b.dropout;
         this.activation = b.activation;
-        this.norm1 = addChildBlock("norm1", GroupNorm.builder().setGroups(b.groups).build());
+        this.norm1 = addChildBlock("norm1", GroupNorm.builder().setGroups(b.groups).optActivation(b.activation).build());
         this.conv1 = addChildBlock("conv1", Convs.conv3x3(outChannels, 1));
         this.embedding = addChildBlock("emb", Linear.builder().setUnits(outChannels).build());
-        this.norm2 = addChildBlock("norm2", GroupNorm.builder().setGroups(b.groups).build());
+        this.norm2 = addChildBlock("norm2", GroupNorm.builder().setGroups(b.groups).optActivation(b.activation).build());
         this.conv2 = addChildBlock("conv2", Convs.conv3x3(outChannels, 1));
         this.skip = inChannels == outChannels ? null : addChildBlock("skip", Convs.conv1x1(outChannels));
         Convs.ddpmInit(this);
@@ -84,12 +84,12 @@ public final class ResidualBlock extends AbstractBlock {
         return new NDList(EagerScope.run(() -> {
             NDArray x = inputs.get(0);
             NDArray e = inputs.get(1);
-            NDArray h = activation.apply(norm1.forward(ps, new NDList(x), training).singletonOrThrow());
+            NDArray h = norm1.forward(ps, new NDList(x), training).singletonOrThrow(); // a(GroupNorm(x))
             h = conv1.forward(ps, new NDList(h), training).singletonOrThrow();
             NDArray projected = embedding.forward(ps, new NDList(e), training).singletonOrThrow();
             NDArray perChannel = projected.reshape(projected.getShape().get(0), outChannels, 1, 1);
             h = EagerScope.inPlace() ? h.addi(perChannel) : h.add(perChannel);
-            h = activation.apply(norm2.forward(ps, new NDList(h), training).singletonOrThrow());
+            h = norm2.forward(ps, new NDList(h), training).singletonOrThrow(); // a(GroupNorm(h))
             if (dropout > 0f) {
                 h = Dropout.dropout(h, dropout, training).singletonOrThrow();
             }

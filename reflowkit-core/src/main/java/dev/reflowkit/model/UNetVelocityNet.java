@@ -163,7 +163,7 @@ public final class UNetVelocityNet extends AbstractBlock {
                 up.add(new Stage(null, null, addChildBlock("up" + l + "_sample", new Upsample(ch, upsampleConv))));
             }
         }
-        this.outNorm = addChildBlock("out_norm", GroupNorm.builder().setGroups(groups).build());
+        this.outNorm = addChildBlock("out_norm", GroupNorm.builder().setGroups(groups).optActivation(activation).build());
         this.outConv = addChildBlock("out", Convs.conv3x3(imageChannels, 1));
         // The residual, attention and upsampling blocks initialize their own weights.
         for (Block own : List.of(time1, time2, inputConv, outConv)) {
@@ -266,8 +266,7 @@ public final class UNetVelocityNet extends AbstractBlock {
             }
             h = replace(h, apply(ps, s, h, e, training));
         }
-        h = replace(h, outNorm.forward(ps, new NDList(h), training).singletonOrThrow());
-        h = replace(h, activation.apply(h));
+        h = replace(h, outNorm.forward(ps, new NDList(h), training).singletonOrThrow()); // a(GroupNorm(h))
         h = replace(h, outConv.forward(ps, new NDList(h), training).singletonOrThrow());
         e.close();
         return new NDList(inShape.dimension() == 2 ? replace(h, h.reshape(inShape)) : h);

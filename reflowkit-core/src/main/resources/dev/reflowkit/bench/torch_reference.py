@@ -39,8 +39,10 @@ def rss_mb(field):
 
 
 # "composite": the op graph ReflowKit runs, for explaining the gap. DJL's JNI has no fused SiLU or
-# GroupNorm kernel, so ReflowKit computes SiLU as x * sigmoid(x) and GroupNorm as a layer norm over
-# (N, G, C/G*H*W) followed by a per-channel multiply and add.
+# GroupNorm kernel, so ReflowKit computes a SiLU on its own as x * sigmoid(x) and a GroupNorm on its
+# own (the attention block's) as a layer norm over (N, G, C/G*H*W) followed by a per-channel
+# multiply and add. A GroupNorm followed by SiLU (residual blocks, U-Net output) runs the native
+# kernels through a TorchScript module ReflowKit writes itself (engine.FusedKernels): native here too.
 COMPOSITE = False
 
 
@@ -64,8 +66,13 @@ def activation(name):
     return {"silu": nn.SiLU, "gelu": nn.GELU, "relu": nn.ReLU, "tanh": nn.Tanh}[name]()
 
 
-def group_norm(groups, channels):
-    return (CompositeGroupNorm if COMPOSITE else nn.GroupNorm)(groups, channels)
+def group_norm(groups, channels, fused_act=False):
+    return (CompositeGroupNorm if COMPOSITE and not fused_act else nn.GroupNorm)(groups, channels)
+
+
+def norm_activation(name):
+    """The activation right after a GroupNorm: native SiLU in both variants (ReflowKit fuses the pair)."""
+    return {"silu": nn.SiLU, "gelu": nn.GELU, "relu": nn.ReLU, "tanh": nn.Tanh}[name]()
 
 
 class TimeEmbedding(nn.Module):
@@ -104,9 +111,9 @@ class Mlp(nn.Module):
 class ResBlock(nn.Module):
     def __init__(self, cin, cout, emb, groups, dropout, act):
         super().__init__()
-        self.norm1, self.conv1 = group_norm(groups, cin), nn.Conv2d(cin, cout, 3, padding=1)
+        self.norm1, self.conv1 = group_norm(groups, cin, True), nn.Conv2d(cin, cout, 3, padding=1)
         self.emb = nn.Linear(emb, cout)
-        self.norm2, self.conv2 = group_norm(groups, cout), nn.Conv2d(cout, cout, 3, padding=1)
+        self.norm2, self.conv2 = group_norm(groups, cout, True), nn.Conv2d(cout, cout, 3, padding=1)
         self.drop = nn.Dropout(dropout) if dropout > 0 else nn.Identity()
         self.skip = nn.Conv2d(cin, cout, 1) if cin != cout else nn.Identity()
         self.act = act
@@ -150,28 +157,29 @@ class UNet(nn.Module):
             out = ch * m
             for _ in range(s["res_blocks"]):
                 att = Attention(out, groups) if (height >> level) in attn_res else None
-                self.down.append(nn.ModuleList([ResBlock(cur, out, emb, groups, drop, self.act)]
+                self.down.append(nn.ModuleList([ResBlock(cur, out, emb, groups, drop, norm_activation(s["activation"]))]
                                                + ([att] if att else [])))
                 cur = out
                 skips.append(cur)
             if level < len(mult) - 1:
                 self.down.append(nn.Conv2d(cur, cur, 3, stride=2, padding=1))
                 skips.append(cur)
-        self.mid1 = ResBlock(cur, cur, emb, groups, drop, self.act)
+        self.mid1 = ResBlock(cur, cur, emb, groups, drop, norm_activation(s["activation"]))
         self.mid_attn = Attention(cur, groups) if s["mid_attention"] else None
-        self.mid2 = ResBlock(cur, cur, emb, groups, drop, self.act)
+        self.mid2 = ResBlock(cur, cur, emb, groups, drop, norm_activation(s["activation"]))
         self.up = nn.ModuleList()
         for level in reversed(range(len(mult))):
             out = ch * mult[level]
             for _ in range(s["res_blocks"] + 1):
                 att = Attention(out, groups) if (height >> level) in attn_res else None
-                self.up.append(nn.ModuleList([ResBlock(cur + skips.pop(), out, emb, groups, drop, self.act)]
+                self.up.append(nn.ModuleList([ResBlock(cur + skips.pop(), out, emb, groups, drop, norm_activation(s["activation"]))]
                                              + ([att] if att else [])))
                 cur = out
             if level > 0:
                 self.up.append(nn.Sequential(nn.Upsample(scale_factor=2, mode="nearest"),
                                              *([nn.Conv2d(cur, cur, 3, padding=1)] if s["upsample_conv"] else [])))
-        self.out_norm, self.out = group_norm(groups, cur), nn.Conv2d(cur, c_img, 3, padding=1)
+        self.out_norm, self.out = group_norm(groups, cur, True), nn.Conv2d(cur, c_img, 3, padding=1)
+        self.norm_act = norm_activation(s["activation"])
 
     def forward(self, x, t):
         e = self.act(self.time2(self.act(self.time1(self.temb(t)))))
@@ -188,7 +196,7 @@ class UNet(nn.Module):
             if isinstance(block, nn.ModuleList):
                 h = torch.cat([h, skips.pop()], dim=1)
             h = self._apply(block, h, e)
-        return self.out(self.act(self.out_norm(h)))
+        return self.out(self.norm_act(self.out_norm(h)))
 
     @staticmethod
     def _apply(block, h, e):
