@@ -68,9 +68,17 @@ public final class FusedKernels {
         if (module == null) {
             return null;
         }
-        NDArray out = IValueUtils.forward(module, new NDList(x, weight, bias), Engines.isRecordingGradients())
-                .singletonOrThrow();
-        out.attach(x.getManager());
+        return run(module, new NDList(x, weight, bias));
+    }
+
+    /**
+     * Runs a module's {@code forward}. Always in training mode as far as DJL is concerned: in
+     * inference mode DJL would return inference tensors, which later in-place operations refuse;
+     * whether a graph is recorded follows the thread's grad mode, as for every other operation.
+     */
+    private static NDArray run(PtSymbolBlock module, NDList inputs) {
+        NDArray out = IValueUtils.forward(module, inputs, true).singletonOrThrow();
+        out.attach(inputs.head().getManager());
         return out;
     }
 

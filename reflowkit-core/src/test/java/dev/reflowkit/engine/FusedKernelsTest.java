@@ -33,6 +33,9 @@ class FusedKernelsTest {
             assertNotNull(fused);
             assertSame(x.getManager(), fused.getManager());
             assertArrayEquals(composite(x, w, b), fused.toFloatArray(), 1e-5f);
+            float[] before = fused.toFloatArray();
+            Engines.withoutGradients(() -> fused.addi(fused)); // a plain tensor: in-place updates allowed
+            assertArrayEquals(before, fused.div(m.create(2f)).toFloatArray(), 0f);
 
             float[][] grads = new float[2][];
             for (int k = 0; k < 2; k++) {
