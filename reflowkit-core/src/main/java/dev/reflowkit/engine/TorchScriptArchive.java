@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Locale;
 import java.util.regex.Pattern;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
@@ -43,7 +44,7 @@ final class TorchScriptArchive {
                 + methods;
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (ZipOutputStream zip = new ZipOutputStream(bytes)) {
-            String root = className.toLowerCase(java.util.Locale.ROOT) + "/";
+            String root = className.toLowerCase(Locale.ROOT) + "/";
             put(zip, root + "data.pkl", dataPickle(className));
             put(zip, root + "code/__torch__.py", code.getBytes(StandardCharsets.UTF_8));
             put(zip, root + "constants.pkl", new byte[] {(byte) 0x80, 2, ')', '.'});

@@ -303,18 +303,11 @@ public final class PairGeneration {
     private PairGenerationResult runLocked(Prepared p, Path storeDir, long t0) throws IOException {
         PairSettings s = p.settings();
         List<ShardRange> ranges = s.shards();
-        PairManifest manifest = openStore(storeDir, s);
-        // temporary files of writes a kill interrupted: never listed in the manifest, removed
-        AtomicFiles.deleteLeftovers(storeDir);
-        AtomicFiles.deleteLeftovers(storeDir.resolve(ShardRange.FOLDER));
-        List<PairManifest.ShardEntry> finished = new ArrayList<>(manifest.shards());
+        PairPlan plan = plan(p, storeDir);
+        PairManifest manifest = plan.manifest();
+        List<PairManifest.ShardEntry> finished = new ArrayList<>(plan.finished());
         int reused = finished.size();
-        List<ShardRange> todo = new ArrayList<>();
-        for (ShardRange r : ranges) {
-            if (finished.stream().noneMatch(e -> e.index() == r.index())) {
-                todo.add(r);
-            }
-        }
+        List<ShardRange> todo = new ArrayList<>(plan.todo());
         if (todo.size() > maxNewShards) {
             todo = new ArrayList<>(todo.subList(0, maxNewShards));
         }
@@ -348,9 +341,7 @@ public final class PairGeneration {
         int total = s.shards().size();
         long t0 = System.nanoTime();
         try (NDManager base = Engines.newManager()) {
-            TrainedModel model = TrainedModel.load(teacher, s.weights().equals("ema"), base);
-            warmUp(model, base);
-            ShardSource source = source(p, model);
+            ShardSource source = loadSource(p, base);
             int nWorkers = Math.min(p.workers(), todo.size());
             AtomicInteger threadNumber = new AtomicInteger();
             ExecutorService pool = Executors.newFixedThreadPool(nWorkers, r -> {
@@ -423,6 +414,13 @@ public final class PairGeneration {
         }
     }
 
+    /** The teacher loaded (weights per the settings) and warmed up, and the direction's pair source. */
+    private ShardSource loadSource(Prepared p, NDManager base) {
+        TrainedModel model = TrainedModel.load(teacher, p.settings().weights().equals("ema"), base);
+        warmUp(model, base);
+        return source(p, model);
+    }
+
     private ShardSource source(Prepared p, TrainedModel model) {
         PairSettings s = p.settings();
         TeacherOde ode = new TeacherOde(model.field(), plan(p.config(), s.direction().fromNoise()), s.batchSize(),
@@ -465,9 +463,7 @@ public final class PairGeneration {
             List<ShardRange> ranges = s.shards();
             List<PairManifest.ShardEntry> kept = new ArrayList<>();
             for (PairManifest.ShardEntry e : old.shards()) {
-                boolean valid = e.index() < ranges.size() && e.range().equals(ranges.get(e.index()))
-                        && e.x0File().equals(e.range().x0File()) && e.x1File().equals(e.range().x1File());
-                if (valid && kept.stream().noneMatch(k -> k.index() == e.index()) && ShardFiles.intact(dir, e)) {
+                if (belongs(e, ranges) && kept.stream().noneMatch(k -> k.index() == e.index()) && ShardFiles.intact(dir, e)) {
                     kept.add(e);
                 } else {
                     report("  shard " + e.index() + " is missing or corrupted: regenerating it");
@@ -522,7 +518,16 @@ public final class PairGeneration {
         Prepared p = prepare();
         requireStoreOrEmpty(storeDir);
         Files.createDirectories(storeDir);
+        return plan(p, storeDir);
+    }
+
+    /**
+     * Opens or starts the store ({@link #openStore}), removes what interrupted writes left, and
+     * lists the shards still to generate.
+     */
+    private PairPlan plan(Prepared p, Path storeDir) throws IOException {
         PairManifest manifest = openStore(storeDir, p.settings());
+        // temporary files of writes a kill interrupted: never listed in the manifest, removed
         AtomicFiles.deleteLeftovers(storeDir);
         AtomicFiles.deleteLeftovers(storeDir.resolve(ShardRange.FOLDER));
         List<ShardRange> todo = new ArrayList<>();
@@ -531,7 +536,13 @@ public final class PairGeneration {
                 todo.add(r);
             }
         }
-        return new PairPlan(p.settings(), manifest.shards(), todo);
+        return new PairPlan(manifest, todo);
+    }
+
+    /** Whether a manifest entry is the shard of its index among the store's ranges, under its file names. */
+    private static boolean belongs(PairManifest.ShardEntry e, List<ShardRange> ranges) {
+        return e.index() >= 0 && e.index() < ranges.size() && e.range().equals(ranges.get(e.index()))
+                && e.x0File().equals(e.range().x0File()) && e.x1File().equals(e.range().x1File());
     }
 
     /**
@@ -553,9 +564,7 @@ public final class PairGeneration {
         Prepared p = prepare();
         List<PairManifest.ShardEntry> out = new ArrayList<>();
         try (NDManager base = Engines.newManager()) {
-            TrainedModel model = TrainedModel.load(teacher, p.settings().weights().equals("ema"), base);
-            warmUp(model, base);
-            ShardSource source = source(p, model);
+            ShardSource source = loadSource(p, base);
             for (ShardRange r : ranges) {
                 PairShard shard;
                 try (NDManager m = base.newSubManager()) {
@@ -588,8 +597,7 @@ public final class PairGeneration {
         current.shards().forEach(e -> byIndex.put(e.index(), e));
         Path file = storeDir.resolve(PairManifest.FILE);
         for (PairManifest.ShardEntry e : entries) {
-            if (e.index() < 0 || e.index() >= ranges.size() || !e.range().equals(ranges.get(e.index()))
-                    || !e.x0File().equals(e.range().x0File()) || !e.x1File().equals(e.range().x1File())) {
+            if (!belongs(e, ranges)) {
                 throw new DataFormatException(file, "shard entry " + e + " is not a shard of this store");
             }
             PairManifest.ShardEntry known = byIndex.get(e.index());

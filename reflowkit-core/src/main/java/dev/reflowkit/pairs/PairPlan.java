@@ -3,18 +3,34 @@ package dev.reflowkit.pairs;
 import java.util.List;
 
 /**
- * What a pair-generation run has to do: its settings, the shards a store already holds and those
- * left to generate ({@link PairGeneration#open}).
+ * What a pair-generation run has to do: the store's manifest as opened (its settings and the
+ * shards it holds intact) and the shards left to generate ({@link PairGeneration#open}).
  *
- * @param settings the run's settings
- * @param finished the shards recorded in the manifest with intact files
+ * @param manifest the manifest after opening: recorded shards with intact files only
  * @param todo the shards left to generate, in index order
  */
-public record PairPlan(PairSettings settings, List<PairManifest.ShardEntry> finished, List<ShardRange> todo) {
+public record PairPlan(PairManifest manifest, List<ShardRange> todo) {
 
-    /** Copies the lists. */
+    /** Copies the list. */
     public PairPlan {
-        finished = List.copyOf(finished);
         todo = List.copyOf(todo);
+    }
+
+    /**
+     * The run's settings.
+     *
+     * @return the manifest's settings
+     */
+    public PairSettings settings() {
+        return manifest.settings();
+    }
+
+    /**
+     * The shards the store already holds.
+     *
+     * @return the manifest's entries
+     */
+    public List<PairManifest.ShardEntry> finished() {
+        return manifest.shards();
     }
 }

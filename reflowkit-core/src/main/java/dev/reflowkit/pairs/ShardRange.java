@@ -1,5 +1,6 @@
 package dev.reflowkit.pairs;
 
+import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -14,7 +15,7 @@ import java.util.Locale;
  * @param first the first pair index (inclusive)
  * @param end the last pair index (exclusive)
  */
-public record ShardRange(int index, int first, int end) {
+public record ShardRange(int index, int first, int end) implements Serializable {
 
     /** The folder of the shard files inside a store. */
     public static final String FOLDER = "shards";

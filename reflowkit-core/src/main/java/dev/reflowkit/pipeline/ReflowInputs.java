@@ -54,14 +54,14 @@ record ReflowInputs(Path teacher, String teacherSha256, List<PairStore> stores, 
                     + " pair stores");
         }
         String sha = Checksums.sha256(requireFile(teacher));
-        try (NDManager check = Engines.newManager()) {
-            Checkpoints.read(teacher, check); // a damaged teacher is named as such, not as "another teacher"
-        }
         PairStoreCoupling.Builder coupling = PairStoreCoupling.builder();
         List<PairStore> stores = new ArrayList<>();
         for (int i = 0; i < paths.size(); i++) {
             PairStore store = PairStore.open(Path.of(paths.get(i)));
             if (!store.settings().teacherSha256().equals(sha)) {
+                try (NDManager check = Engines.newManager()) {
+                    Checkpoints.read(teacher, check); // a damaged teacher is named as such, not as "another teacher"
+                }
                 throw new IllegalArgumentException(store.directory() + ": its pairs were drawn from another teacher"
                         + " (SHA-256 " + store.settings().teacherSha256().substring(0, 12) + "...), not from "
                         + teacher + " (" + sha.substring(0, 12) + "...)");

@@ -47,14 +47,22 @@ final class JobArguments {
     }
 
     /**
+     * An evaluation job and where its JSON goes ({@code null}: printed only).
+     *
+     * @param job the job
+     * @param out the {@code --out} file, or null
+     */
+    record Eval(EvalJob job, Path out) {}
+
+    /**
      * Parses {@code --model --count --nfe N[,N...] [--seed] [--solver] [--grid] [--batch-size]
-     * [--partitions] [--weights ema|raw]}.
+     * [--partitions] [--weights ema|raw] [--out FILE.json]}.
      *
      * @param args the arguments
-     * @return the job
+     * @return the job and its output file
      * @throws IllegalArgumentException naming what is wrong
      */
-    static EvalJob evalJob(String[] args) {
+    static Eval eval(String[] args) {
         Map<String, String> a = new HashMap<>();
         parse(args, Set.of("model", "count", "nfe", "seed", "solver", "grid", "batch-size", "partitions", "weights",
                 "out"), a, null);
@@ -66,10 +74,11 @@ final class JobArguments {
         if (!weights.equals("ema") && !weights.equals("raw")) {
             throw new IllegalArgumentException("--weights must be ema or raw, got " + weights);
         }
-        return new EvalJob(Path.of(required(a, "model")).toAbsolutePath().toString(), integer(a, "count"), nfes,
-                a.getOrDefault("solver", "heun"), a.getOrDefault("grid", "uniform"),
+        EvalJob job = new EvalJob(Path.of(required(a, "model")).toAbsolutePath().toString(), integer(a, "count"),
+                nfes, a.getOrDefault("solver", "heun"), a.getOrDefault("grid", "uniform"),
                 Long.parseLong(a.getOrDefault("seed", "0")), Integer.parseInt(a.getOrDefault("batch-size", "1000")),
                 Integer.parseInt(a.getOrDefault("partitions", "0")), weights.equals("ema"));
+        return new Eval(job, a.containsKey("out") ? Path.of(a.get("out")) : null);
     }
 
     /**

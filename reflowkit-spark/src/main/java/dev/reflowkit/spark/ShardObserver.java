@@ -1,6 +1,7 @@
 package dev.reflowkit.spark;
 
 import dev.reflowkit.pairs.PairManifest;
+import java.io.IOException;
 import java.io.Serializable;
 
 /**
@@ -19,7 +20,7 @@ public interface ShardObserver extends Serializable {
      * @param shard the shard's manifest entry
      * @param partition the task's partition
      * @param attempt the task's attempt number (0 for the first)
-     * @throws Exception to fail the task
+     * @throws IOException to fail the task (as does any unchecked exception)
      */
-    void written(PairManifest.ShardEntry shard, int partition, int attempt) throws Exception;
+    void written(PairManifest.ShardEntry shard, int partition, int attempt) throws IOException;
 }

@@ -6,6 +6,7 @@ import dev.reflowkit.engine.Engines;
 import dev.reflowkit.features.FeatureExtractor;
 import dev.reflowkit.features.FeatureNetworks;
 import dev.reflowkit.features.TrainedFeatureNetwork;
+import dev.reflowkit.io.AtomicFiles;
 import dev.reflowkit.io.Checksums;
 import dev.reflowkit.metrics.FrechetDistance;
 import dev.reflowkit.metrics.GaussianStats;
@@ -23,6 +24,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Locale;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
@@ -211,13 +213,8 @@ public final class SparkEval {
      * @throws IOException if the run or the output fails
      */
     public static void main(String[] args) throws IOException {
-        EvalJob job = JobArguments.evalJob(args);
-        String out = null;
-        for (int i = 0; i + 1 < args.length; i++) {
-            if (args[i].equals("--out")) {
-                out = args[i + 1];
-            }
-        }
+        JobArguments.Eval parsed = JobArguments.eval(args);
+        EvalJob job = parsed.job();
         try (JavaSparkContext sc = JobArguments.context("reflowkit-eval")) {
             long t0 = System.nanoTime();
             List<Row> rows = run(sc, job);
@@ -226,14 +223,14 @@ public final class SparkEval {
                     + ", \"seed\": " + job.seed() + ", \"seconds\": " + seconds + ",\n  \"runs\": [");
             for (int i = 0; i < rows.size(); i++) {
                 Row r = rows.get(i);
-                System.out.printf(java.util.Locale.ROOT, "NFE %d: Frechet distance %.6f in %s space (%d samples, mean"
+                System.out.printf(Locale.ROOT, "NFE %d: Frechet distance %.6f in %s space (%d samples, mean"
                         + " NFE %.1f)%n", r.nfe(), r.frechet(), r.space(), r.samples().count(), r.meanNfe());
                 json.append(i == 0 ? "\n" : ",\n").append("    {\"nfe\": ").append(r.nfe()).append(", \"frechet\": ")
                         .append(r.frechet()).append(", \"space\": \"").append(r.space()).append("\", \"mean_nfe\": ").append(r.meanNfe()).append('}');
             }
             json.append("\n  ]\n}\n");
-            if (out != null) {
-                dev.reflowkit.io.AtomicFiles.writeString(Path.of(out), json.toString());
+            if (parsed.out() != null) {
+                AtomicFiles.writeString(parsed.out(), json.toString());
             }
         }
     }

@@ -67,8 +67,8 @@ public final class SparkPairs {
         long t0 = System.nanoTime();
         PairGeneration generation = job.generation(job.teacher());
         PairPlan plan = generation.open(job.store());
-        List<Integer> todo = plan.todo().stream().map(ShardRange::index).toList();
-        PairManifest m = PairManifest.read(job.store());
+        List<ShardRange> todo = plan.todo();
+        PairManifest m = plan.manifest();
         long pairs = 0;
         int generated = 0;
         if (!todo.isEmpty()) {
@@ -79,7 +79,7 @@ public final class SparkPairs {
             int wave = partitions * job.shardsPerTask();
             try {
                 for (int from = 0; from < todo.size(); from += wave) {
-                    List<Integer> shards = todo.subList(from, Math.min(todo.size(), from + wave));
+                    List<ShardRange> shards = new ArrayList<>(todo.subList(from, Math.min(todo.size(), from + wave)));
                     List<PairManifest.ShardEntry> written = sc.parallelize(shards, Math.min(partitions, shards.size()))
                             .mapPartitions(new ShardTask(job, teacher, sha256, observer))
                             .collect();
@@ -100,7 +100,7 @@ public final class SparkPairs {
     }
 
     /** One task: a local copy of the teacher, loaded once, and the shards of its partition. */
-    private static final class ShardTask implements FlatMapFunction<Iterator<Integer>, PairManifest.ShardEntry> {
+    private static final class ShardTask implements FlatMapFunction<Iterator<ShardRange>, PairManifest.ShardEntry> {
 
         private static final long serialVersionUID = 1L;
 
@@ -117,9 +117,9 @@ public final class SparkPairs {
         }
 
         @Override
-        public Iterator<PairManifest.ShardEntry> call(Iterator<Integer> indices) throws Exception {
-            List<Integer> mine = new ArrayList<>();
-            indices.forEachRemaining(mine::add);
+        public Iterator<PairManifest.ShardEntry> call(Iterator<ShardRange> shards) throws Exception {
+            List<ShardRange> mine = new ArrayList<>();
+            shards.forEachRemaining(mine::add);
             if (mine.isEmpty()) {
                 return List.<PairManifest.ShardEntry>of().iterator();
             }
@@ -127,19 +127,8 @@ public final class SparkPairs {
             int partition = task == null ? 0 : task.partitionId();
             int attempt = task == null ? 0 : task.attemptNumber();
             try (LocalTeacher local = LocalTeacher.of(teacher.value(), sha256)) {
-                PairGeneration generation = job.generation(local.file());
-                List<ShardRange> all = generation.settings().shards();
-                List<ShardRange> ranges = mine.stream().map(all::get).toList();
-                return generation.writeShards(job.store(), ranges,
-                        e -> {
-                            try {
-                                observer.written(e, partition, attempt);
-                            } catch (IOException | RuntimeException ex) {
-                                throw ex;
-                            } catch (Exception ex) {
-                                throw new IllegalStateException(ex);
-                            }
-                        }).iterator();
+                return job.generation(local.file())
+                        .writeShards(job.store(), mine, e -> observer.written(e, partition, attempt)).iterator();
             }
         }
     }
