@@ -2,15 +2,20 @@ package dev.reflowkit.engine;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.engine.PtNDManager;
 import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.IValue;
 import ai.djl.pytorch.jni.IValueUtils;
 import ai.djl.pytorch.jni.JniUtils;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 
 /**
  * Fused PyTorch kernels that DJL's JNI does not expose, reached through TorchScript modules that
@@ -20,14 +25,22 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>{@link #groupNormSilu} is {@code silu(group_norm(x, G, w, b, eps))}: one GroupNorm and one
  * SiLU kernel forward (and their two backward kernels), where DJL's operations need a layer norm,
  * a per-channel multiply and add, a sigmoid and a multiply (measured in docs/PERFORMANCE.md). It
- * agrees with that composite to float32 rounding. Where the engine is not PyTorch, or the module
- * cannot be loaded, it returns null and callers use the composite; set
- * {@code -Dreflowkit.fused=false} to force the composite.
+ * agrees with that composite to float32 rounding.
+ *
+ * <p>The multi-tensor kernels update a whole list of tensors (every parameter of a model) in one
+ * call, with PyTorch's {@code _foreach_*} operations and its fused CPU Adam: {@link #zero},
+ * {@link #globalNorm}, {@link #adam} and {@link #ema}. A training step then makes a handful of
+ * native calls for its optimizer instead of several per parameter.
+ *
+ * <p>Where the engine is not PyTorch, or a module cannot be loaded, the methods return null or
+ * false and callers use DJL's operations (same results to float32 rounding); set
+ * {@code -Dreflowkit.fused=false} to force those.
  */
 public final class FusedKernels {
 
     private static final boolean ENABLED = !"false".equalsIgnoreCase(System.getProperty("reflowkit.fused"));
     private static final Map<String, PtSymbolBlock> MODULES = new ConcurrentHashMap<>();
+    private static final ThreadLocal<Boolean> COMPOSITE = ThreadLocal.withInitial(() -> false);
     private static volatile PtNDManager owner;
     private static volatile boolean broken;
 
@@ -39,7 +52,25 @@ public final class FusedKernels {
      * @return true if calls take the fused path
      */
     public static boolean enabled() {
-        return ENABLED && !broken && "PyTorch".equals(Engines.engine().getEngineName());
+        return ENABLED && !broken && !COMPOSITE.get() && "PyTorch".equals(Engines.engine().getEngineName());
+    }
+
+    /**
+     * Runs an action on this thread with DJL's operations instead of the fused kernels, as
+     * {@code -Dreflowkit.fused=false} does for the whole JVM: to compare the two paths.
+     *
+     * @param action the action
+     * @param <T> its result type
+     * @return its result
+     */
+    public static <T> T withComposite(Supplier<T> action) {
+        boolean before = COMPOSITE.get();
+        COMPOSITE.set(true);
+        try {
+            return action.get();
+        } finally {
+            COMPOSITE.set(before);
+        }
     }
 
     /**
@@ -69,6 +100,143 @@ public final class FusedKernels {
             return null;
         }
         return run(module, new NDList(x, weight, bias));
+    }
+
+    /**
+     * Sets every tensor of a list to zero in place ({@code torch._foreach_zero_}).
+     *
+     * @param xs the tensors
+     * @return false if fused kernels are not available (nothing was done)
+     */
+    public static boolean zero(List<NDArray> xs) {
+        return enabled() && update("zero_", list(xs));
+    }
+
+    /**
+     * The L2 norm of all elements of a list of tensors, {@code sqrt(sum_i ||x_i||^2)}, computed as
+     * the norm of the per-tensor norms.
+     *
+     * @param xs the tensors, not empty
+     * @param manager the manager of the result
+     * @return a scalar array, or null if fused kernels are not available
+     */
+    public static NDArray globalNorm(List<NDArray> xs, NDManager manager) {
+        if (!enabled()) {
+            return null;
+        }
+        try (IValue out = call("global_norm", list(xs))) {
+            return out == null ? null : out.toTensor((PtNDManager) manager);
+        }
+    }
+
+    /**
+     * One Adam or AdamW update of every parameter in place, by PyTorch's fused CPU kernel
+     * ({@code torch._fused_adam_} / {@code torch._fused_adamw_}): with {@code g} the gradient times
+     * {@code gradScale}, {@code m = b1 m + (1 - b1) g}, {@code v = b2 v + (1 - b2) g^2},
+     * {@code p -= lr / (1 - b1^k) * m / (sqrt(v) / sqrt(1 - b2^k) + eps)}; Adam adds
+     * {@code wd * p} to {@code g}, AdamW multiplies {@code p} by {@code 1 - lr * wd} first. The
+     * gradients are not modified.
+     *
+     * @param params the parameters
+     * @param grads their gradients
+     * @param m the first moments
+     * @param v the second moments
+     * @param step the step number k, from 1
+     * @param lr the learning rate
+     * @param beta1 the first-moment decay
+     * @param beta2 the second-moment decay
+     * @param weightDecay the weight decay
+     * @param eps the denominator epsilon
+     * @param gradScale a factor on the gradients (global-norm clipping), 1 for none
+     * @param decoupled true for AdamW
+     * @return false if fused kernels are not available (nothing was done)
+     */
+    public static boolean adam(List<NDArray> params, List<NDArray> grads, List<NDArray> m, List<NDArray> v,
+            long step, double lr, double beta1, double beta2, double weightDecay, double eps, double gradScale,
+            boolean decoupled) {
+        if (!enabled()) {
+            return false;
+        }
+        IValue[] args = {list(params), list(grads), list(m), list(v), IValue.from((double) step), IValue.from(lr),
+            IValue.from(beta1), IValue.from(beta2), IValue.from(weightDecay), IValue.from(eps),
+            IValue.from(gradScale), IValue.from(decoupled)};
+        return update("adam_", args);
+    }
+
+    /**
+     * Moves an exponential moving average toward the parameters in place:
+     * {@code e = beta * e + (1 - beta) * p} for every pair.
+     *
+     * @param averages the averages e
+     * @param params the parameters p, same order and shapes
+     * @param beta the decay factor
+     * @return false if fused kernels are not available (nothing was done)
+     */
+    public static boolean ema(List<NDArray> averages, List<NDArray> params, double beta) {
+        if (!enabled()) {
+            return false;
+        }
+        return update("ema_", list(averages), list(params), IValue.from(beta));
+    }
+
+    /** The multi-tensor module's source: one method per operation, run by {@link #call}. */
+    private static final String MULTI_TENSOR = ""
+            + "  def zero_(self: __torch__.MultiTensor, xs: List[Tensor]) -> None:\n"
+            + "    torch._foreach_zero_(xs)\n"
+            + "  def global_norm(self: __torch__.MultiTensor, xs: List[Tensor]) -> Tensor:\n"
+            + "    return torch.linalg_vector_norm(torch.stack(torch._foreach_norm(xs, 2)))\n"
+            + "  def adam_(self: __torch__.MultiTensor, p: List[Tensor], g: List[Tensor], m: List[Tensor],\n"
+            + "      v: List[Tensor], step: float, lr: float, beta1: float, beta2: float, weight_decay: float,\n"
+            + "      eps: float, grad_scale: float, decoupled: bool) -> None:\n"
+            + "    if grad_scale != 1.0:\n"
+            + "      g = torch._foreach_mul(g, grad_scale)\n"
+            + "    k = torch.tensor(step)\n"
+            + "    steps = [k for _ in p]\n"
+            + "    if decoupled:\n"
+            + "      torch._fused_adamw_(p, g, m, v, [], steps, lr=lr, beta1=beta1, beta2=beta2,\n"
+            + "          weight_decay=weight_decay, eps=eps, amsgrad=False, maximize=False)\n"
+            + "    else:\n"
+            + "      torch._fused_adam_(p, g, m, v, [], steps, lr=lr, beta1=beta1, beta2=beta2,\n"
+            + "          weight_decay=weight_decay, eps=eps, amsgrad=False, maximize=False)\n"
+            + "  def ema_(self: __torch__.MultiTensor, e: List[Tensor], p: List[Tensor], beta: float) -> None:\n"
+            + "    torch._foreach_mul_(e, beta)\n"
+            + "    torch._foreach_add_(e, p, alpha=1.0 - beta)\n";
+
+    /** Runs an in-place method of the multi-tensor module; false if it is not available. */
+    private static boolean update(String method, IValue... args) {
+        try (IValue none = call(method, args)) {
+            return none != null;
+        }
+    }
+
+    /**
+     * Runs a method of the multi-tensor module and closes the arguments.
+     *
+     * @return the result (close it), or null if fused kernels are not available
+     */
+    private static IValue call(String method, IValue... args) {
+        try {
+            if (!enabled()) {
+                return null;
+            }
+            PtSymbolBlock module = MODULES.computeIfAbsent("multi_tensor", k -> load("MultiTensor", MULTI_TENSOR));
+            if (module == null) {
+                return null;
+            }
+            return IValueUtils.runMethod(module, method, args);
+        } finally {
+            for (IValue a : args) {
+                a.close();
+            }
+        }
+    }
+
+    private static IValue list(List<NDArray> xs) {
+        PtNDArray[] handles = new PtNDArray[xs.size()];
+        for (int i = 0; i < handles.length; i++) {
+            handles[i] = (PtNDArray) xs.get(i);
+        }
+        return IValue.listFrom(handles);
     }
 
     /**

@@ -13,6 +13,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import dev.reflowkit.engine.Engines;
 import dev.reflowkit.train.AdamOptimizer;
+import dev.reflowkit.train.Gradients;
 import dev.reflowkit.train.StepRandom;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -130,7 +131,9 @@ public final class FeatureNetworkTrainer {
                 NDArray target = sub.create(y).oneHot(classes);
                 NDArray value;
                 try (GradientCollector gc = engine.newGradientCollector()) {
-                    gc.zeroGradients();
+                    if (step == 0) {
+                        gc.zeroGradients(); // whatever earlier use left; later steps zero their own below
+                    }
                     NDArray logits = net.forward(store, new NDList(input), true).get(0);
                     value = crossEntropy(logits, target);
                     gc.backward(value);
@@ -140,11 +143,9 @@ public final class FeatureNetworkTrainer {
                     throw new ArithmeticException("feature network: non-finite loss " + loss + " at step " + (step + 1)
                             + " of " + recipe.steps() + " (try a lower learning rate than " + recipe.learningRate() + ")");
                 }
-                List<NDArray> grads = new ArrayList<>(weights.size());
-                for (NDArray w : weights) {
-                    grads.add(w.getGradient());
-                }
+                List<NDArray> grads = Gradients.of(weights);
                 adam.update(weights, grads, lr, 1.0);
+                Gradients.zero(grads);
             }
             if (step >= tailFrom) {
                 tailSum += loss;

@@ -3,6 +3,7 @@ package dev.reflowkit.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import dev.reflowkit.engine.FusedKernels;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -16,9 +17,10 @@ import java.util.List;
  * equals PyTorch's bias-corrected update. Adam adds {@code wd * p} to the gradient (L2); AdamW
  * decays the weights directly, {@code p *= 1 - lr * wd}.
  *
- * <p>Each parameter is updated by the engine's Adam update ({@code NDArrayEx.adamUpdate}): one
- * native call per parameter instead of a dozen NDArray operations, with its temporaries freed at
- * once inside the engine and no autograd.
+ * <p>All parameters are updated by one call to PyTorch's fused multi-tensor Adam
+ * ({@link FusedKernels#adam}); where that is not available, each parameter by the engine's Adam
+ * update ({@code NDArrayEx.adamUpdate}): one native call per parameter instead of a dozen NDArray
+ * operations. Both run without autograd and agree to float32 rounding.
  */
 public final class AdamOptimizer {
 
@@ -72,6 +74,10 @@ public final class AdamOptimizer {
      */
     public void update(List<NDArray> parameters, List<NDArray> gradients, double lr, double gradScale) {
         count++;
+        if (FusedKernels.adam(parameters, gradients, m, v, count, lr, settings.beta1(), settings.beta2(),
+                settings.weightDecay(), settings.eps(), gradScale, settings.decoupled())) {
+            return;
+        }
         double bc1 = 1 - Math.pow(settings.beta1(), count);
         double bc2 = Math.sqrt(1 - Math.pow(settings.beta2(), count));
         // PyTorch's update p -= lr / bc1 * m / (sqrt(v) / bc2 + eps) written as

@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import dev.reflowkit.engine.FusedKernels;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -55,6 +56,9 @@ public final class EmaWeights {
      * @param beta the decay factor
      */
     public void update(List<NDArray> parameters, double beta) {
+        if (FusedKernels.ema(ema, parameters, beta)) {
+            return; // one call for all parameters
+        }
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
             NDManager cm = parameters.get(0).getManager();

@@ -2,7 +2,6 @@ package dev.reflowkit.train;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -171,7 +170,9 @@ public final class FlowTrainer {
                     PathSample ps = LinearPath.sample(sub.create(batch.x0(), shape), sub.create(batch.x1(), shape), t);
                     LossValue value;
                     try (GradientCollector gc = engine.newGradientCollector()) {
-                        gc.zeroGradients();
+                        if (step == startStep) {
+                            gc.zeroGradients(); // whatever earlier use left; later steps zero their own below
+                        }
                         NDList input = labels == null ? new NDList(ps.xt(), t)
                                 : new NDList(ps.xt(), t, sub.create(labels));
                         NDArray v = model.forward(parameterStore, input, true).singletonOrThrow();
@@ -180,14 +181,8 @@ public final class FlowTrainer {
                     }
                     lossValue = value.unweightedMean().getFloat();
                     objectiveValue = value.objective().getFloat();
-                    List<NDArray> grads = new ArrayList<>(weights.size());
-                    NDList norms = new NDList(weights.size());
-                    for (NDArray w : weights) {
-                        NDArray g = w.getGradient();
-                        grads.add(g);
-                        norms.add(g.norm());
-                    }
-                    gradNorm = NDArrays.stack(norms).norm().getFloat();
+                    List<NDArray> grads = Gradients.of(weights);
+                    gradNorm = Gradients.globalNorm(grads, sub);
                     if (!Double.isFinite(lossValue) || !Double.isFinite(objectiveValue) || !Double.isFinite(gradNorm)) {
                         throw nonFinite(step, Double.isFinite(lossValue) ? objectiveValue : lossValue, gradNorm,
                                 checkpoints);
@@ -198,6 +193,7 @@ public final class FlowTrainer {
                     samplesSeen += batch.batch();
                     ema.update(weights, EmaWeights.beta(batch.batch(), samplesSeen,
                             settings.emaHalflifeSamples(), settings.emaRampup()));
+                    Gradients.zero(grads);
                 }
                 step++;
                 stepListener.accept(step);

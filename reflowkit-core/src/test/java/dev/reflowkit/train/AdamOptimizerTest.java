@@ -2,10 +2,13 @@ package dev.reflowkit.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import dev.reflowkit.engine.Engines;
+import dev.reflowkit.engine.FusedKernels;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -58,19 +61,60 @@ class AdamOptimizerTest {
         }
     }
 
+    /** Both update paths: the fused multi-tensor kernel and the per-parameter engine update. */
+    private static void checkBothPaths(boolean decoupled, double wd) {
+        check(decoupled, wd);
+        FusedKernels.withComposite(() -> {
+            check(decoupled, wd);
+            return null;
+        });
+    }
+
     @Test
     void matchesReferenceAdam() {
-        check(false, 0.0);
+        checkBothPaths(false, 0.0);
     }
 
     @Test
     void matchesReferenceAdamWithL2() {
-        check(false, 0.1);
+        checkBothPaths(false, 0.1);
     }
 
     @Test
     void matchesReferenceAdamW() {
-        check(true, 0.1);
+        checkBothPaths(true, 0.1);
+    }
+
+    @Test
+    void theFusedUpdateTakesManyParametersAndLeavesTheGradientsAlone() {
+        assertTrue(FusedKernels.enabled());
+        try (NDManager m = Engines.newManager()) {
+            Engines.engine().setRandomSeed(4);
+            List<NDArray> fused = List.of(m.randomNormal(new Shape(3, 5)), m.randomNormal(new Shape(7)),
+                    m.randomNormal(new Shape(2, 2, 3, 3)));
+            List<NDArray> plain = fused.stream().map(NDArray::duplicate).toList();
+            AdamOptimizer.Settings s = new AdamOptimizer.Settings(0.9, 0.99, 1e-6, 0.01, true);
+            AdamOptimizer a = new AdamOptimizer(s, fused, m);
+            AdamOptimizer b = new AdamOptimizer(s, plain, m);
+            for (int k = 0; k < 4; k++) {
+                List<NDArray> grads = fused.stream().map(p -> p.getManager().randomNormal(p.getShape())).toList();
+                List<float[]> before = grads.stream().map(NDArray::toFloatArray).toList();
+                a.update(fused, grads, 0.05, 0.3);
+                FusedKernels.withComposite(() -> {
+                    b.update(plain, grads, 0.05, 0.3);
+                    return null;
+                });
+                for (int i = 0; i < grads.size(); i++) {
+                    assertArrayEquals(before.get(i), grads.get(i).toFloatArray(), 0f, "gradient " + i + " unchanged");
+                }
+            }
+            for (int i = 0; i < fused.size(); i++) {
+                assertArrayEquals(plain.get(i).toFloatArray(), fused.get(i).toFloatArray(), 1e-6f, "parameter " + i);
+                assertArrayEquals(b.firstMoments().get(i).toFloatArray(), a.firstMoments().get(i).toFloatArray(), 1e-6f);
+                assertArrayEquals(b.secondMoments().get(i).toFloatArray(), a.secondMoments().get(i).toFloatArray(),
+                        1e-6f);
+            }
+        }
     }
 
     @Test

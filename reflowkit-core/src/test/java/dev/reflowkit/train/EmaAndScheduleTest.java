@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
 import dev.reflowkit.engine.Engines;
+import dev.reflowkit.engine.FusedKernels;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
@@ -27,6 +29,43 @@ class EmaAndScheduleTest {
             p.addi(m.create(new float[] {4f, -2f}));
             ema.update(List.of(p), 0.75);
             assertArrayEquals(new float[] {1f, 9.5f}, ema.weights().get(0).toFloatArray(), 1e-6f);
+        }
+    }
+
+    @Test
+    void fusedAndCompositeAveragesAgree() {
+        try (NDManager m = Engines.newManager()) {
+            Engines.engine().setRandomSeed(8);
+            List<NDArray> p = List.of(m.randomNormal(new Shape(4, 3)), m.randomNormal(new Shape(5)));
+            EmaWeights fused = new EmaWeights(p, m);
+            EmaWeights composite = new EmaWeights(p, m);
+            for (int k = 0; k < 3; k++) {
+                p.forEach(a -> a.addi(a.getManager().randomNormal(a.getShape())));
+                fused.update(p, 0.9);
+                FusedKernels.withComposite(() -> {
+                    composite.update(p, 0.9);
+                    return null;
+                });
+            }
+            for (int i = 0; i < p.size(); i++) {
+                assertArrayEquals(composite.weights().get(i).toFloatArray(), fused.weights().get(i).toFloatArray(), 1e-6f);
+            }
+        }
+    }
+
+    @Test
+    void gradientNormAndZeroingAgreeOnBothPaths() {
+        try (NDManager m = Engines.newManager()) {
+            List<NDArray> g = List.of(m.create(new float[] {3f, 0f}), m.create(new float[][] {{4f, 12f}}));
+            assertEquals(13.0, Gradients.globalNorm(g, m), 1e-6);
+            assertEquals(13.0, FusedKernels.withComposite(() -> Gradients.globalNorm(g, m)), 1e-6);
+            Gradients.zero(g.subList(0, 1));
+            FusedKernels.withComposite(() -> {
+                Gradients.zero(g.subList(1, 2));
+                return null;
+            });
+            assertArrayEquals(new float[] {0f, 0f}, g.get(0).toFloatArray(), 0f);
+            assertArrayEquals(new float[] {0f, 0f}, g.get(1).toFloatArray(), 0f);
         }
     }
 

@@ -14,6 +14,7 @@ import dev.reflowkit.coupling.IndependentCoupling;
 import dev.reflowkit.coupling.PairBatch;
 import dev.reflowkit.data.PointSet;
 import dev.reflowkit.engine.Engines;
+import dev.reflowkit.engine.FusedKernels;
 import dev.reflowkit.loss.GeneralizedLoss;
 import dev.reflowkit.loss.LossWeights;
 import dev.reflowkit.loss.Losses;
@@ -21,6 +22,7 @@ import dev.reflowkit.model.MlpVelocityNet;
 import dev.reflowkit.time.TimeDistributions;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -108,6 +110,31 @@ class FlowTrainerTest {
                 assertArrayEquals(a.ema().get(i).toFloatArray(), b.ema().get(i).toFloatArray());
             }
             assertArrayEquals(a.state().lossWeightState(), b.state().lossWeightState());
+        }
+    }
+
+    @Test
+    void fusedAndCompositeOptimizerStepsTrainAlike() throws IOException {
+        IndependentCoupling coupling = new IndependentCoupling(twoClusters());
+        Path fused = dir.resolve("fused");
+        Path composite = dir.resolve("composite");
+        train(fused, coupling, settings(20, 20), false);
+        FusedKernels.withComposite(() -> {
+            try {
+                return train(composite, coupling, settings(20, 20), false);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        });
+        assertArrayEquals(losses(composite), losses(fused), 1e-4);
+        try (NDManager m = Engines.newManager()) {
+            Checkpoint a = Checkpoints.read(fused.resolve(FlowTrainer.FINAL_CHECKPOINT), m);
+            Checkpoint b = Checkpoints.read(composite.resolve(FlowTrainer.FINAL_CHECKPOINT), m);
+            for (int i = 0; i < a.parameters().size(); i++) {
+                assertArrayEquals(b.parameters().get(i).toFloatArray(), a.parameters().get(i).toFloatArray(), 1e-4f);
+                assertArrayEquals(b.ema().get(i).toFloatArray(), a.ema().get(i).toFloatArray(), 1e-4f);
+                assertArrayEquals(b.adamSecond().get(i).toFloatArray(), a.adamSecond().get(i).toFloatArray(), 1e-5f);
+            }
         }
     }
 
