@@ -103,6 +103,32 @@ public final class FusedKernels {
     }
 
     /**
+     * Nearest-neighbour upsampling by 2 in both spatial axes, {@code y[n, c, i, j] = x[n, c, i / 2,
+     * j / 2]}. Without a graph to record (sampling) it runs as two broadcast copies, each value
+     * repeated along the width, then each row along the height: the same values as PyTorch's
+     * {@code upsample_nearest2d}, which PyTorch 2.7.1 runs through copies of its input and output
+     * (about twice the time, measured in docs/PERFORMANCE.md). With a graph it is
+     * {@code upsample_nearest2d}, whose backward kernel is faster than the copies' reductions.
+     *
+     * @param x shape {@code (N, C, H, W)}
+     * @return shape {@code (N, C, 2H, 2W)}, attached to the manager of {@code x}, or null if fused
+     *     kernels are not available
+     */
+    public static NDArray upsampleNearest2x(NDArray x) {
+        if (!enabled()) {
+            return null;
+        }
+        PtSymbolBlock module = MODULES.computeIfAbsent("upsample2x", k -> load("Upsample2x",
+                "  def forward(self: __torch__.Upsample2x, x: Tensor) -> Tensor:\n"
+                        + "    if torch.is_grad_enabled() and x.requires_grad:\n"
+                        + "      return torch.upsample_nearest2d(x, [2 * x.size(2), 2 * x.size(3)])\n"
+                        + "    n, c, h, w = x.size(0), x.size(1), x.size(2), x.size(3)\n"
+                        + "    y = x.unsqueeze(4).expand([n, c, h, w, 2]).reshape([n, c, h, 2 * w])\n"
+                        + "    return y.unsqueeze(3).expand([n, c, h, 2, 2 * w]).reshape([n, c, 2 * h, 2 * w])\n"));
+        return module == null ? null : run(module, new NDList(x));
+    }
+
+    /**
      * Sets every tensor of a list to zero in place ({@code torch._foreach_zero_}).
      *
      * @param xs the tensors
@@ -134,8 +160,9 @@ public final class FusedKernels {
      * ({@code torch._fused_adam_} / {@code torch._fused_adamw_}): with {@code g} the gradient times
      * {@code gradScale}, {@code m = b1 m + (1 - b1) g}, {@code v = b2 v + (1 - b2) g^2},
      * {@code p -= lr / (1 - b1^k) * m / (sqrt(v) / sqrt(1 - b2^k) + eps)}; Adam adds
-     * {@code wd * p} to {@code g}, AdamW multiplies {@code p} by {@code 1 - lr * wd} first. The
-     * gradients are not modified.
+     * {@code wd * p} to {@code g}, AdamW multiplies {@code p} by {@code 1 - lr * wd} first. With a
+     * {@code gradScale} other than 1 the kernel divides the gradients by {@code 1 / gradScale} in
+     * place as it reads them (PyTorch's gradient unscaling, one pass): they are left scaled.
      *
      * @param params the parameters
      * @param grads their gradients
@@ -165,7 +192,8 @@ public final class FusedKernels {
 
     /**
      * Moves an exponential moving average toward the parameters in place:
-     * {@code e = beta * e + (1 - beta) * p} for every pair.
+     * {@code e = beta * e + (1 - beta) * p} for every pair, computed as
+     * {@code e += (1 - beta) * (p - e)} ({@code torch._foreach_lerp_}).
      *
      * @param averages the averages e
      * @param params the parameters p, same order and shapes
@@ -184,23 +212,23 @@ public final class FusedKernels {
             + "  def zero_(self: __torch__.MultiTensor, xs: List[Tensor]) -> None:\n"
             + "    torch._foreach_zero_(xs)\n"
             + "  def global_norm(self: __torch__.MultiTensor, xs: List[Tensor]) -> Tensor:\n"
-            + "    return torch.linalg_vector_norm(torch.stack(torch._foreach_norm(xs, 2)))\n"
+            + "    return torch.linalg_vector_norm(torch.cat([x.reshape([-1]) for x in xs]))\n"
             + "  def adam_(self: __torch__.MultiTensor, p: List[Tensor], g: List[Tensor], m: List[Tensor],\n"
             + "      v: List[Tensor], step: float, lr: float, beta1: float, beta2: float, weight_decay: float,\n"
             + "      eps: float, grad_scale: float, decoupled: bool) -> None:\n"
-            + "    if grad_scale != 1.0:\n"
-            + "      g = torch._foreach_mul(g, grad_scale)\n"
             + "    k = torch.tensor(step)\n"
             + "    steps = [k for _ in p]\n"
+            + "    inverse_scale: Optional[Tensor] = None\n"
+            + "    if grad_scale != 1.0:\n"
+            + "      inverse_scale = torch.tensor(1.0 / grad_scale)\n"
             + "    if decoupled:\n"
             + "      torch._fused_adamw_(p, g, m, v, [], steps, lr=lr, beta1=beta1, beta2=beta2,\n"
-            + "          weight_decay=weight_decay, eps=eps, amsgrad=False, maximize=False)\n"
+            + "          weight_decay=weight_decay, eps=eps, amsgrad=False, maximize=False, grad_scale=inverse_scale)\n"
             + "    else:\n"
             + "      torch._fused_adam_(p, g, m, v, [], steps, lr=lr, beta1=beta1, beta2=beta2,\n"
-            + "          weight_decay=weight_decay, eps=eps, amsgrad=False, maximize=False)\n"
+            + "          weight_decay=weight_decay, eps=eps, amsgrad=False, maximize=False, grad_scale=inverse_scale)\n"
             + "  def ema_(self: __torch__.MultiTensor, e: List[Tensor], p: List[Tensor], beta: float) -> None:\n"
-            + "    torch._foreach_mul_(e, beta)\n"
-            + "    torch._foreach_add_(e, p, alpha=1.0 - beta)\n";
+            + "    torch._foreach_lerp_(e, p, 1.0 - beta)\n";
 
     /** Runs an in-place method of the multi-tensor module; false if it is not available. */
     private static boolean update(String method, IValue... args) {

@@ -9,7 +9,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import java.util.ArrayList;
@@ -122,7 +121,7 @@ public final class MlpVelocityNet extends AbstractBlock {
                 h = layers.get(i).forward(parameterStore, new NDList(h), training).singletonOrThrow();
                 h = activation.apply(h);
                 if (dropout > 0f) {
-                    h = Dropout.dropout(h, dropout, training).singletonOrThrow();
+                    h = HostDropout.apply(h, dropout, training);
                 }
             }
             return layers.get(depth).forward(parameterStore, new NDList(h), training).singletonOrThrow();

@@ -8,7 +8,6 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
-import ai.djl.nn.norm.Dropout;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 
@@ -91,7 +90,7 @@ public final class ResidualBlock extends AbstractBlock {
             h = EagerScope.inPlace() ? h.addi(perChannel) : h.add(perChannel);
             h = norm2.forward(ps, new NDList(h), training).singletonOrThrow(); // a(GroupNorm(h))
             if (dropout > 0f) {
-                h = Dropout.dropout(h, dropout, training).singletonOrThrow();
+                h = HostDropout.apply(h, dropout, training);
             }
             h = conv2.forward(ps, new NDList(h), training).singletonOrThrow();
             NDArray s = skip == null ? x : skip.forward(ps, new NDList(x), training).singletonOrThrow();

@@ -9,6 +9,7 @@ import ai.djl.nn.AbstractBlock;
 import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.reflowkit.engine.FusedKernels;
 
 /**
  * Doubles the resolution of a feature map: nearest-neighbour upsampling (each value repeated
@@ -58,6 +59,10 @@ public final class Upsample extends AbstractBlock {
      * @return shape {@code (N, C, 2H, 2W)} with {@code y[n, c, i, j] = x[n, c, i / 2, j / 2]}
      */
     public static NDArray nearest2x(NDArray x) {
+        NDArray fused = FusedKernels.upsampleNearest2x(x);
+        if (fused != null) {
+            return fused;
+        }
         Shape s = x.getShape();
         return x.getNDArrayInternal().interpolation(new long[] {2 * s.get(2), 2 * s.get(3)}, 0, false);
     }

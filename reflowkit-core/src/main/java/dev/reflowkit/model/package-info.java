@@ -9,6 +9,8 @@
  *       {@link dev.reflowkit.model.AttentionBlock}, {@link dev.reflowkit.model.Upsample} and
  *       {@link dev.reflowkit.model.GroupNorm} (which DJL lacks);</li>
  *   <li>{@link dev.reflowkit.model.SinusoidalTimeEmbedding}: the shared time embedding;</li>
+ *   <li>{@link dev.reflowkit.model.HostDropout}: dropout with its mask drawn on the host (faster
+ *       than the engine's serial generator);</li>
  *   <li>{@link dev.reflowkit.model.BlockVelocityField} and
  *       {@link dev.reflowkit.model.BlockConditionalField}: a block as an inference-mode field.</li>
  * </ul>

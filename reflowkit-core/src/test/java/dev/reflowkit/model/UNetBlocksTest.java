@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
@@ -11,9 +12,11 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.reflowkit.engine.Engines;
+import dev.reflowkit.engine.FusedKernels;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
@@ -189,6 +192,38 @@ class UNetBlocksTest {
             assertEquals(0, plain.getParameters().size());
             assertArrayEquals(y.toFloatArray(), plain.forward(new ParameterStore(m, false), new NDList(x), false)
                     .singletonOrThrow().toFloatArray());
+        }
+    }
+
+    @Test
+    void fusedUpsamplingEqualsTheEnginesForwardAndBackward() {
+        assertTrue(FusedKernels.enabled());
+        try (NDManager m = Engines.newManager()) {
+            float[] v = new float[2 * 3 * 4 * 5];
+            for (int i = 0; i < v.length; i++) {
+                v[i] = (float) Math.sin(i * 0.7) * 3;
+            }
+            v[7] = Float.NaN;
+            v[11] = Float.POSITIVE_INFINITY;
+            NDArray special = m.create(v, new Shape(2, 3, 4, 5));
+            float[] fused = Upsample.nearest2x(special).toFloatArray();
+            float[] engine = FusedKernels.withComposite(() -> Upsample.nearest2x(special)).toFloatArray();
+            assertArrayEquals(engine, fused, 0f, "same values, NaN and infinity included");
+
+            v[7] = 1f;
+            v[11] = -2f;
+            float[][] grads = new float[2][];
+            for (int k = 0; k < 2; k++) {
+                NDArray x = m.create(v, new Shape(2, 3, 4, 5));
+                x.setRequiresGradient(true);
+                NDArray w = m.arange(2 * 3 * 8 * 10).toType(DataType.FLOAT32, false).reshape(2, 3, 8, 10);
+                try (GradientCollector gc = Engines.engine().newGradientCollector()) {
+                    NDArray y = k == 0 ? Upsample.nearest2x(x) : FusedKernels.withComposite(() -> Upsample.nearest2x(x));
+                    gc.backward(y.mul(w).sum());
+                }
+                grads[k] = x.getGradient().toFloatArray();
+            }
+            assertArrayEquals(grads[1], grads[0], 0f, "each input's gradient sums its 2x2 patch");
         }
     }
 }
