@@ -129,6 +129,30 @@ public final class FusedKernels {
     }
 
     /**
+     * The forward pass of an MLP velocity network without a graph, in one call:
+     * {@code h = [x, sin(t f), cos(t f)]}, then {@code h = silu(W_i h + b_i)} for every hidden
+     * layer and {@code W_L h + b_L} for the last, with PyTorch's native SiLU applied in place.
+     *
+     * @param x the points, shape {@code (N, D)}
+     * @param t the times, shape {@code (N)}
+     * @param frequencies the time embedding's scaled frequencies, shape {@code (1, F)}
+     * @param weights the layers' weights, shapes {@code (out, in)}
+     * @param biases the layers' biases
+     * @return the velocities, attached to the manager of {@code x}, or null if fused kernels are
+     *     not available
+     */
+    public static NDArray mlpSilu(NDArray x, NDArray t, NDArray frequencies, List<NDArray> weights,
+            List<NDArray> biases) {
+        if (!enabled()) {
+            return null;
+        }
+        try (IValue out = call("mlp_silu", IValue.from((PtNDArray) x), IValue.from((PtNDArray) t),
+                IValue.from((PtNDArray) frequencies), list(weights), list(biases))) {
+            return out == null ? null : out.toTensor((PtNDManager) x.getManager());
+        }
+    }
+
+    /**
      * Sets every tensor of a list to zero in place ({@code torch._foreach_zero_}).
      *
      * @param xs the tensors
@@ -227,6 +251,14 @@ public final class FusedKernels {
             + "    else:\n"
             + "      torch._fused_adam_(p, g, m, v, [], steps, lr=lr, beta1=beta1, beta2=beta2,\n"
             + "          weight_decay=weight_decay, eps=eps, amsgrad=False, maximize=False, grad_scale=inverse_scale)\n"
+            + "  def mlp_silu(self: __torch__.MultiTensor, x: Tensor, t: Tensor, frequencies: Tensor,\n"
+            + "      weights: List[Tensor], biases: List[Tensor]) -> Tensor:\n"
+            + "    args = torch.matmul(t.reshape([-1, 1]), frequencies)\n"
+            + "    h = torch.cat([x, torch.sin(args), torch.cos(args)], 1)\n"
+            + "    last = len(weights) - 1\n"
+            + "    for i in range(last):\n"
+            + "      h = torch.silu_(torch.linear(h, weights[i], biases[i]))\n"
+            + "    return torch.linear(h, weights[last], biases[last])\n"
             + "  def ema_(self: __torch__.MultiTensor, e: List[Tensor], p: List[Tensor], beta: float) -> None:\n"
             + "    torch._foreach_lerp_(e, p, 1.0 - beta)\n";
 

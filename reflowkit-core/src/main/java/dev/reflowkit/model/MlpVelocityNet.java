@@ -11,6 +11,7 @@ import ai.djl.nn.Parameter;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.reflowkit.engine.FusedKernels;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -94,6 +95,25 @@ public final class MlpVelocityNet extends AbstractBlock {
         return classes;
     }
 
+    /**
+     * The whole forward pass as one engine call ({@link FusedKernels#mlpSilu}) when no graph is
+     * recorded: sampling makes one native call per evaluation instead of about twenty, and runs
+     * PyTorch's native SiLU. The same function to float32 rounding (tested).
+     *
+     * @return the velocities, or null where fused kernels are not available
+     */
+    private NDArray fusedForward(ParameterStore ps, NDArray x, NDArray t) {
+        List<NDArray> weights = new ArrayList<>(layers.size());
+        List<NDArray> biases = new ArrayList<>(layers.size());
+        for (Linear layer : layers) {
+            weights.add(ps.getValue(layer.getParameters().get("weight"), x.getDevice(), false));
+            biases.add(ps.getValue(layer.getParameters().get("bias"), x.getDevice(), false));
+        }
+        try (NDArray frequencies = timeEmbedding.frequencies(x.getManager())) {
+            return FusedKernels.mlpSilu(x, t, frequencies, weights, biases);
+        }
+    }
+
     /** {@inheritDoc} */
     @Override
     protected NDList forwardInternal(
@@ -101,6 +121,13 @@ public final class MlpVelocityNet extends AbstractBlock {
             NDList inputs,
             boolean training,
             PairList<String, Object> params) {
+        if (!training && classes == 0 && inputs.size() == 2 && activation == ActivationKind.SILU
+                && EagerScope.inPlace()) {
+            NDArray fused = fusedForward(parameterStore, inputs.get(0), inputs.get(1));
+            if (fused != null) {
+                return new NDList(fused);
+            }
+        }
         // Intermediates are freed when the forward returns (EagerScope).
         return new NDList(EagerScope.run(() -> {
             NDArray x = inputs.get(0);

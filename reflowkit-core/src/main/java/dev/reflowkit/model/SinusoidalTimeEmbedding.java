@@ -3,6 +3,7 @@ package dev.reflowkit.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 
 /**
@@ -46,6 +47,17 @@ public final class SinusoidalTimeEmbedding {
     }
 
     /**
+     * The scaled frequencies as an array, shape {@code (1, dim / 2)}: {@code embed(t)} is
+     * {@code [sin(t f), cos(t f)]} with {@code t f} the product of {@code t} as a column and these.
+     *
+     * @param manager the manager of the array
+     * @return the frequencies
+     */
+    public NDArray frequencies(NDManager manager) {
+        return manager.create(scaledFrequencies, new Shape(1, scaledFrequencies.length));
+    }
+
+    /**
      * Embeds times.
      *
      * @param t times, shape {@code (N)}
@@ -53,7 +65,7 @@ public final class SinusoidalTimeEmbedding {
      */
     public NDArray embed(NDArray t) {
         long n = t.getShape().get(0);
-        NDArray freqs = t.getManager().create(scaledFrequencies, new Shape(1, scaledFrequencies.length));
+        NDArray freqs = frequencies(t.getManager());
         NDArray args = t.reshape(n, 1).matMul(freqs);
         return NDArrays.concat(new NDList(args.sin(), args.cos()), 1);
     }

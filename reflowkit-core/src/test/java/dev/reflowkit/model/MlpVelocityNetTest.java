@@ -12,6 +12,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import dev.reflowkit.engine.Engines;
+import dev.reflowkit.engine.FusedKernels;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
@@ -35,6 +36,24 @@ class MlpVelocityNetTest {
             // 2 hidden layers + output, each weight and bias.
             assertEquals(6, n.getParameters().size());
             assertEquals(new Shape(16, 3 + 8), n.getParameters().get(0).getValue().getShape());
+        }
+    }
+
+    @Test
+    void theOneCallForwardOfSamplingEqualsTheBlockByBlockForward() {
+        try (NDManager m = Engines.newManager()) {
+            MlpVelocityNet n = MlpVelocityNet.builder().setDim(3).optHidden(16).optDepth(3).optDropout(0.2f)
+                    .optTimeEmbedding(8, 1000f).build(); // SiLU, the default
+            n.initialize(m, DataType.FLOAT32, new Shape(1, 3), new Shape(1));
+            Engines.engine().setRandomSeed(6);
+            NDArray x = m.randomNormal(new Shape(9, 3));
+            NDArray t = m.randomUniform(0f, 1f, new Shape(9));
+            ParameterStore ps = new ParameterStore(m, false);
+            NDArray fused = Engines.withoutGradients(() -> n.forward(ps, new NDList(x, t), false).singletonOrThrow());
+            NDArray blocks = FusedKernels.withComposite(() -> Engines.withoutGradients(
+                    () -> n.forward(ps, new NDList(x, t), false).singletonOrThrow()));
+            assertArrayEquals(blocks.toFloatArray(), fused.toFloatArray(), 1e-5f);
+            assertEquals(x.getManager(), fused.getManager());
         }
     }
 
