@@ -43,11 +43,18 @@ def rss_mb(field):
 # own (the attention block's) as a layer norm over (N, G, C/G*H*W) followed by a per-channel
 # multiply and add. A GroupNorm followed by SiLU (residual blocks, U-Net output) runs the native
 # kernels through a TorchScript module ReflowKit writes itself (engine.FusedKernels): native here too.
+# So does the 2-D MLP's whole forward when sampling (no graph): its SiLUs are native there.
 COMPOSITE = False
 
 
 class CompositeSiLU(nn.Module):
+    def __init__(self, native_without_grad=False):
+        super().__init__()
+        self.native_without_grad = native_without_grad
+
     def forward(self, x):
+        if self.native_without_grad and not torch.is_grad_enabled():
+            return F.silu(x)
         return x * torch.sigmoid(x)
 
 
@@ -60,9 +67,9 @@ class CompositeGroupNorm(nn.GroupNorm):
         return h * self.weight.view(1, -1, 1, 1) + self.bias.view(1, -1, 1, 1)
 
 
-def activation(name):
+def activation(name, native_without_grad=False):
     if COMPOSITE and name == "silu":
-        return CompositeSiLU()
+        return CompositeSiLU(native_without_grad)
     return {"silu": nn.SiLU, "gelu": nn.GELU, "relu": nn.ReLU, "tanh": nn.Tanh}[name]()
 
 
@@ -97,7 +104,7 @@ class Mlp(nn.Module):
         self.emb = TimeEmbedding(s["time_dim"], s["time_scale"])
         layers, width = [], dim + s["time_dim"]
         for _ in range(s["depth"]):
-            layers += [nn.Linear(width, s["hidden"]), activation(s["activation"])]
+            layers += [nn.Linear(width, s["hidden"]), activation(s["activation"], native_without_grad=True)]
             if s["dropout"] > 0:
                 layers.append(nn.Dropout(s["dropout"]))
             width = s["hidden"]
