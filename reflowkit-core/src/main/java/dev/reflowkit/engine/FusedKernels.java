@@ -32,6 +32,9 @@ import java.util.function.Supplier;
  * {@link #globalNorm}, {@link #adam} and {@link #ema}. A training step then makes a handful of
  * native calls for its optimizer instead of several per parameter.
  *
+ * <p>For sampling: {@link #upsampleNearest2x} (nearest upsampling without PyTorch 2.7.1's extra
+ * copies) and {@link #mlpSilu} (a whole MLP forward in one call).
+ *
  * <p>Where the engine is not PyTorch, or a module cannot be loaded, the methods return null or
  * false and callers use DJL's operations (same results to float32 rounding); set
  * {@code -Dreflowkit.fused=false} to force those.
@@ -163,8 +166,8 @@ public final class FusedKernels {
     }
 
     /**
-     * The L2 norm of all elements of a list of tensors, {@code sqrt(sum_i ||x_i||^2)}, computed as
-     * the norm of the per-tensor norms.
+     * The L2 norm of all elements of a list of tensors, {@code sqrt(sum_i ||x_i||^2)}, computed
+     * over their concatenation (one reduction, not one per tensor).
      *
      * @param xs the tensors, not empty
      * @param manager the manager of the result
