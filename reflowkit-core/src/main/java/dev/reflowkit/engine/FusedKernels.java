@@ -151,7 +151,14 @@ public final class FusedKernels {
         }
         try (IValue out = call("mlp_silu", IValue.from((PtNDArray) x), IValue.from((PtNDArray) t),
                 IValue.from((PtNDArray) frequencies), list(weights), list(biases))) {
-            return out == null ? null : out.toTensor((PtNDManager) x.getManager());
+            if (out == null) {
+                return null;
+            }
+            // Methods run in DJL's inference mode: copy the (N, D) result into an ordinary tensor,
+            // which callers may update in place.
+            try (NDArray inference = out.toTensor((PtNDManager) x.getManager())) {
+                return inference.duplicate();
+            }
         }
     }
 
@@ -273,7 +280,9 @@ public final class FusedKernels {
     }
 
     /**
-     * Runs a method of the multi-tensor module and closes the arguments.
+     * Runs a method of the multi-tensor module and closes the arguments. DJL runs methods in
+     * PyTorch's inference mode: in-place updates of ordinary tensors are allowed there, but tensors
+     * a method returns are inference tensors, which refuse later in-place updates.
      *
      * @return the result (close it), or null if fused kernels are not available
      */

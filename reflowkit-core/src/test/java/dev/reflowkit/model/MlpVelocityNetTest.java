@@ -54,6 +54,9 @@ class MlpVelocityNetTest {
                     () -> n.forward(ps, new NDList(x, t), false).singletonOrThrow()));
             assertArrayEquals(blocks.toFloatArray(), fused.toFloatArray(), 1e-5f);
             assertEquals(x.getManager(), fused.getManager());
+            float[] before = fused.toFloatArray();
+            fused.addi(fused); // an ordinary tensor: solvers and guidance may update it in place
+            assertEquals(2 * before[0], fused.toFloatArray()[0], 0f);
         }
     }
 
