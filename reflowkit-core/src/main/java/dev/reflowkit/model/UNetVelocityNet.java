@@ -13,6 +13,8 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.reflowkit.engine.Engines;
+import dev.reflowkit.engine.FusedKernels;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -79,6 +81,7 @@ public final class UNetVelocityNet extends AbstractBlock {
     private final ActivationKind activation;
     private final boolean zeroInit;
     private final int classes;
+    private final boolean channelsLast;
     private final SinusoidalTimeEmbedding timeEmbedding;
     private final Parameter classEmbedding;
     private final Linear time1;
@@ -114,6 +117,7 @@ public final class UNetVelocityNet extends AbstractBlock {
         this.activation = b.activation;
         this.zeroInit = b.zeroInit;
         this.classes = b.classes;
+        this.channelsLast = b.channelsLast;
         this.timeEmbedding = new SinusoidalTimeEmbedding(b.timeDim, b.timeScale);
         int embWidth = 4 * channels;
         this.classEmbedding = classes > 0
@@ -243,33 +247,48 @@ public final class UNetVelocityNet extends AbstractBlock {
         // Every intermediate is closed as soon as it has been used (autograd keeps what the
         // backward pass needs): the forward then holds only the skips, like PyTorch.
         NDArray in = inShape.dimension() == 2 ? x.reshape(n, imageChannels, height, width) : x;
-        NDArray h = inputConv.forward(ps, new NDList(in), training).singletonOrThrow();
+        // Sampling: every activation in the memory order its width runs fastest in (wide ones
+        // channels-last), arranged once where it is made, so that skips and concatenations match.
+        boolean arrange = channelsLast && !Engines.isRecordingGradients() && FusedKernels.enabled();
+        NDArray h = arranged(inputConv.forward(ps, new NDList(in), training).singletonOrThrow(), arrange);
         if (in != x) {
             in.close();
         }
         Deque<NDArray> skips = new ArrayDeque<>();
         skips.push(h);
         for (Stage s : down) {
-            h = apply(ps, s, h, e, training);
+            h = arranged(apply(ps, s, h, e, training), arrange);
             skips.push(h);
         }
-        h = mid1.forward(ps, new NDList(h, e), training).singletonOrThrow();
+        h = arranged(mid1.forward(ps, new NDList(h, e), training).singletonOrThrow(), arrange);
         if (midAttn != null) {
-            h = replace(h, midAttn.forward(ps, new NDList(h), training).singletonOrThrow());
+            h = replace(h, arranged(midAttn.forward(ps, new NDList(h), training).singletonOrThrow(), arrange));
         }
-        h = replace(h, mid2.forward(ps, new NDList(h, e), training).singletonOrThrow());
+        h = replace(h, arranged(mid2.forward(ps, new NDList(h, e), training).singletonOrThrow(), arrange));
         for (Stage s : up) {
             if (s.res() != null) {
                 NDArray skip = skips.pop();
-                h = replace(h, NDArrays.concat(new NDList(h, skip), 1));
+                h = replace(h, arranged(NDArrays.concat(new NDList(h, skip), 1), arrange));
                 skip.close();
             }
-            h = replace(h, apply(ps, s, h, e, training));
+            h = replace(h, arranged(apply(ps, s, h, e, training), arrange));
         }
         h = replace(h, outNorm.forward(ps, new NDList(h), training).singletonOrThrow()); // a(GroupNorm(h))
         h = replace(h, outConv.forward(ps, new NDList(h), training).singletonOrThrow());
         e.close();
         return new NDList(inShape.dimension() == 2 ? replace(h, h.reshape(inShape)) : h);
+    }
+
+    /**
+     * The activation in the memory order {@link FusedKernels#inferenceLayout} picks for its width
+     * (the argument is closed), or the argument itself where {@code arrange} is false.
+     */
+    private static NDArray arranged(NDArray h, boolean arrange) {
+        if (!arrange) {
+            return h;
+        }
+        NDArray out = FusedKernels.inferenceLayout(h);
+        return out == null ? h : replace(h, out);
     }
 
     /** Closes {@code used} (no longer needed) and returns {@code next}. */
@@ -384,6 +403,7 @@ public final class UNetVelocityNet extends AbstractBlock {
         private int timeDim = 64;
         private float timeScale = 1000f;
         private int classes;
+        private boolean channelsLast = true;
 
         private Builder() {}
 
@@ -542,6 +562,19 @@ public final class UNetVelocityNet extends AbstractBlock {
          */
         public Builder optClasses(int numClasses) {
             this.classes = numClasses;
+            return this;
+        }
+
+        /**
+         * Sets whether sampling keeps activations of 32 or more channels in channels-last memory
+         * order (default true; see {@link FusedKernels#inferenceLayout}). Only the speed differs:
+         * the results agree to float32 rounding, and training (a recorded graph) never uses it.
+         *
+         * @param channelsLast false to keep every activation in NCHW order
+         * @return this builder
+         */
+        public Builder optChannelsLast(boolean channelsLast) {
+            this.channelsLast = channelsLast;
             return this;
         }
 

@@ -108,6 +108,48 @@ class UNetVelocityNetTest {
     }
 
     @Test
+    void channelsLastSamplingGivesTheSameVelocitiesAsNchw() {
+        try (NDManager m = Engines.newManager()) {
+            // Widths 16, 32 and 32 (concatenations 48 and 64), attention at 8x8 and in the middle:
+            // narrow NCHW and wide channels-last activations meet in every kind of block.
+            UNetVelocityNet[] nets = new UNetVelocityNet[2];
+            for (int k = 0; k < 2; k++) {
+                Engines.engine().setRandomSeed(11);
+                nets[k] = UNetVelocityNet.builder().setSampleShape(1, 16, 16).optChannels(16)
+                        .optChannelMult(1, 2, 2).optAttentionResolutions(List.of(8)).optGroups(4).optDropout(0.1f)
+                        .optZeroInit(false).optTimeEmbedding(16, 1000f).optClasses(3).optChannelsLast(k == 1)
+                        .build();
+                nets[k].initialize(m, DataType.FLOAT32, new Shape(1, 1, 16, 16), new Shape(1));
+            }
+            for (int i = 0; i < nets[0].getParameters().size(); i++) {
+                assertArrayEquals(nets[0].getParameters().get(i).getValue().getArray().toFloatArray(),
+                        nets[1].getParameters().get(i).getValue().getArray().toFloatArray(), "same initial weights");
+            }
+            NDArray x = m.randomNormal(new Shape(6, 1, 16, 16));
+            NDArray t = m.randomUniform(0, 1, new Shape(6));
+            NDArray labels = m.create(new int[] {0, 1, 2, 3, 0, 1});
+            float[][] v = new float[2][];
+            float[][] recorded = new float[2][];
+            for (int k = 0; k < 2; k++) {
+                v[k] = new BlockConditionalField(nets[k], 3, m).velocity(x, t, labels).toFloatArray();
+                NDList in = new NDList(x, t, labels);
+                UNetVelocityNet net = nets[k];
+                try (GradientCollector gc = Engines.engine().newGradientCollector()) {
+                    recorded[k] = net.forward(new ParameterStore(m, false), in, false).singletonOrThrow().toFloatArray();
+                }
+            }
+            double scale = 0;
+            for (float f : v[0]) {
+                scale = Math.max(scale, Math.abs(f));
+            }
+            assertTrue(scale > 0.1, "a velocity that is not trivially zero");
+            assertArrayEquals(v[0], v[1], (float) (1e-5 * scale + 1e-6), "sampling: channels-last = NCHW");
+            assertArrayEquals(recorded[0], recorded[1], 0f, "with a graph both take the NCHW path");
+            assertArrayEquals(v[0], recorded[0], (float) (1e-5 * scale + 1e-6));
+        }
+    }
+
+    @Test
     void classLabelsChangeTheVelocityAndTheNullLabelIsTheDefault() {
         try (NDManager m = Engines.newManager()) {
             UNetVelocityNet net = init(tiny(1, 8, 8).optChannelMult(1, 2).optClasses(4).optZeroInit(false).build(), m);
