@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import dev.reflowkit.engine.FusedKernels;
 import java.util.ArrayList;
 import java.util.List;
@@ -38,19 +39,25 @@ public final class Gradients {
      * The L2 norm of all gradient elements, {@code sqrt(sum_i ||g_i||^2)}.
      *
      * @param grads the gradients, not empty
-     * @param manager the manager of temporaries
+     * @param manager a manager for the engine's result (freed before returning either way)
      * @return the norm (NaN or infinite if any element is)
      */
     public static double globalNorm(List<NDArray> grads, NDManager manager) {
         NDArray fused = FusedKernels.globalNorm(grads, manager);
         if (fused != null) {
-            return fused.getFloat();
+            try (fused) {
+                return fused.getFloat();
+            }
         }
-        NDList norms = new NDList(grads.size());
-        for (NDArray g : grads) {
-            norms.add(g.norm());
+        // Per-parameter norms live in the gradients' (long-lived) manager: freed with the scope.
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            NDList norms = new NDList(grads.size());
+            for (NDArray g : grads) {
+                norms.add(g.norm());
+            }
+            return NDArrays.stack(norms).norm().getFloat();
         }
-        return NDArrays.stack(norms).norm().getFloat();
     }
 
     /**

@@ -59,6 +59,7 @@ class EmaAndScheduleTest {
             List<NDArray> g = List.of(m.create(new float[] {3f, 0f}), m.create(new float[][] {{4f, 12f}}));
             assertEquals(13.0, Gradients.globalNorm(g, m), 1e-6);
             assertEquals(13.0, FusedKernels.withComposite(() -> Gradients.globalNorm(g, m)), 1e-6);
+            assertEquals(2, m.getManagedArrays().size(), "neither path leaves temporaries behind");
             Gradients.zero(g.subList(0, 1));
             FusedKernels.withComposite(() -> {
                 Gradients.zero(g.subList(1, 2));
