@@ -28,8 +28,10 @@ import picocli.CommandLine.Option;
             "Measures the 2-D MLP (batch 512) and the MNIST U-Net of configs/mnist.yaml (batch 64, synthetic 16x16"
                 + " images): training samples/s, sampling samples/s at 9 NFE and at the pair-generation NFE, peak RSS,"
                 + " and a matmul for the machine's peak GFLOP/s; then runs torch_reference.py (same networks,"
-                + " batches, solver, threads) with --python, alternating sides over --rounds, never concurrently,"
-                + " and reports each figure as a ratio ReflowKit / PyTorch of medians.",
+                + " batches, solver, threads) with --python, never concurrently with ReflowKit: within each of"
+                + " --rounds rounds the two sides take turns on a workload in --chunks chunks of its timed steps or"
+                + " batches (the reference serving it from one process), and each figure is reported as a ratio"
+                + " ReflowKit / PyTorch of medians over the rounds.",
             "Memory checks: RSS every 100 steps over a 10 000-step training run (slope after warm-up), and peak RSS"
                 + " of generating 100 000 and 1 000 000 2-D pairs (at 9 NFE; memory does not depend on the NFE).",
             "Writes DIR/bench.md and DIR/bench.json. The reference needs Debian's python3-torch: run bench/setup.sh"
@@ -46,6 +48,11 @@ final class BenchCommand implements Callable<Integer> {
 
     @Option(names = "--rounds", description = "Rounds per side; medians are reported (default: 3, 1 with --quick).")
     Integer rounds;
+
+    @Option(names = "--chunks", paramLabel = "N", description = "Turns each side takes within a round of a"
+            + " training or sampling workload (default: " + Bench.DEFAULT_CHUNKS + "); 0 runs each side's whole"
+            + " workload in one piece, the reference in a process of its own per round.")
+    Integer chunks;
 
     @Option(names = "--threads", description = "Intra-op threads for both sides (default: the available cores).")
     Integer threads;
@@ -88,6 +95,11 @@ final class BenchCommand implements Callable<Integer> {
         settings.put("date", ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
         settings.put("quick", quick);
         settings.put("only", only);
+        int turns = chunks == null ? Bench.DEFAULT_CHUNKS : chunks;
+        if (turns < 0) {
+            throw new IllegalArgumentException("--chunks must be >= 0, got " + turns);
+        }
+        settings.put("chunks", turns);
         Bench.MemorySettings memory = noMemory ? new Bench.MemorySettings(0, new int[0])
                 : quick ? new Bench.MemorySettings(2_000, new int[] {20_000, 100_000})
                 : new Bench.MemorySettings(10_000, new int[] {100_000, 1_000_000});
@@ -95,6 +107,7 @@ final class BenchCommand implements Callable<Integer> {
                 .optWorkloads(workloads)
                 .optRounds(rounds != null ? rounds : quick ? 1 : 3)
                 .optThreads(n)
+                .optChunks(turns)
                 .optReference(noReference ? null : new TorchReference(python, 3600))
                 .optMemory(memory)
                 .setWorkDir(out.resolve("work"))

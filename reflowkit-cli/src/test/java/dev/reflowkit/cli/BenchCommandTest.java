@@ -40,4 +40,10 @@ class BenchCommandTest {
         String line = Cli.run("bench", "--only", "resnet.*", "--no-reference", "--out", dir.toString()).inputError();
         assertEquals("reflow bench: error: --only resnet.* matches no workload", line);
     }
+
+    @Test
+    void negativeChunksAreAnInputError() {
+        String line = Cli.run("bench", "--chunks", "-1", "--no-reference", "--out", dir.toString()).inputError();
+        assertEquals("reflow bench: error: --chunks must be >= 0, got -1", line);
+    }
 }

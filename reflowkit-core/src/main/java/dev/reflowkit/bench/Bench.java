@@ -9,16 +9,22 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 
 /**
  * The benchmark: the memory checks first (in a fresh process), then every workload through
- * ReflowKit and through the PyTorch reference, interleaved workload by workload with the first
- * side alternating (never both at once), over several rounds, so that each ratio compares medians
- * taken on the same machine within seconds of each other.
+ * ReflowKit and through the PyTorch reference, never both at once, over several rounds, so that
+ * each ratio compares medians taken on the same machine at the same time. Training and sampling
+ * workloads run paired: within each round the sides alternate in chunks of a few seconds (see
+ * {@link Builder#optChunks}); the matrix multiply, and every workload with {@code optChunks(0)},
+ * alternate per workload with the first side alternating.
  */
 public final class Bench {
+
+    /** Chunks per side and round in the paired mode, unless set. */
+    public static final int DEFAULT_CHUNKS = 5;
 
     private final List<Workload> workloads;
     private final int rounds;
@@ -29,6 +35,7 @@ public final class Bench {
     private final Consumer<String> log;
     private final Map<String, Object> settings;
     private final boolean explain;
+    private final int chunks;
     private final List<Double> torchStartups = new ArrayList<>();
 
     /**
@@ -49,6 +56,7 @@ public final class Bench {
         this.log = b.log;
         this.settings = b.settings;
         this.explain = b.explain;
+        this.chunks = b.chunks;
     }
 
     /**
@@ -108,6 +116,10 @@ public final class Bench {
             for (int round = 0; round < rounds; round++) {
                 for (int i = 0; i < workloads.size(); i++) {
                     Workload w = workloads.get(i);
+                    if (chunks > 0 && unavailable == null && w.kind() != Workload.Kind.MATMUL) {
+                        runPaired(w, runner, ours, theirs, referenceInfo, round);
+                        continue;
+                    }
                     // Interleaved per workload, the first side alternating, so that a slow spell
                     // of a shared machine hits both sides of a ratio alike.
                     boolean torchFirst = (round + i) % 2 == 1 && unavailable == null;
@@ -135,6 +147,36 @@ public final class Bench {
             s.put("rounds", rounds);
             s.put("threads", threads);
             return new BenchResult(s, MachineInfo.describe(), referenceInfo, startup, rows, trends);
+        }
+    }
+
+    /**
+     * One round of a workload in the paired mode: the two sides alternate in chunks within it
+     * (the reference serving the workload from one process); in the first round, when explaining,
+     * the reference's run with ReflowKit's op graph follows.
+     */
+    private void runPaired(Workload w, ReflowKitRunner runner, Map<String, List<Measurement>> ours,
+            Map<String, List<Measurement>> theirs, Map<String, Object> info, int round) throws IOException {
+        Path dir = workDir.resolve("torch-round" + (round + 1)).resolve(w.name());
+        String prefix = "round " + (round + 1) + "  ";
+        ReflowKitRunner.Paired p;
+        try (TorchSession session = reference.session(w, threads, dir, line -> log.accept(prefix + line))) {
+            info.putAll(session.info());
+            torchStartups.add(session.startupSeconds());
+            p = runner.runPaired(w, session, chunks);
+        }
+        ours.get(w.name()).add(p.ours());
+        theirs.get(w.name()).add(p.theirs());
+        log.accept(String.format(Locale.ROOT, "%sreflowkit %-16s %s", prefix, w.name(), BenchReport.describe(w, p.ours())));
+        log.accept(String.format(Locale.ROOT, "%storch     %-16s %s  (%d alternating chunks each; ratio per chunk %s)",
+                prefix, w.name(), BenchReport.describe(w, p.theirs()), p.chunkRatios().size(),
+                p.chunkRatios().stream().map(r -> String.format(Locale.ROOT, "%.2f", r))
+                        .collect(java.util.stream.Collectors.joining(" "))));
+        if (explain && round == 0) {
+            Path compositeDir = Files.createDirectories(dir.resolve("composite"));
+            TorchReference.Run run = reference.runComposite(List.of(w), threads, compositeDir,
+                    line -> log.accept(prefix + line));
+            run.results().forEach((name, m) -> theirs.get(name).add(m));
         }
     }
 
@@ -171,8 +213,24 @@ public final class Bench {
         private Consumer<String> log = line -> { };
         private Map<String, Object> settings = Map.of();
         private boolean explain = true;
+        private int chunks = DEFAULT_CHUNKS;
 
         private Builder() {}
+
+        /**
+         * Sets the paired mode (default {@link #DEFAULT_CHUNKS}): each round of a training or
+         * sampling workload alternates between the two sides this many times, in chunks of its
+         * timed steps or batches, the reference serving the workload from one process (at most
+         * one chunk per step or batch). 0 measures each side's whole workload in one piece, the
+         * reference in a process of its own, the first side alternating per workload and round.
+         *
+         * @param chunks at least 0
+         * @return this builder
+         */
+        public Builder optChunks(int chunks) {
+            this.chunks = chunks;
+            return this;
+        }
 
         /**
          * Also runs the reference with ReflowKit's op graph in the first round, which shows how
@@ -283,6 +341,9 @@ public final class Bench {
         public Bench build() {
             if (workDir == null) {
                 throw new IllegalStateException("Bench needs a work directory");
+            }
+            if (chunks < 0) {
+                throw new IllegalArgumentException("chunks must be >= 0, got " + chunks);
             }
             if (rounds < 1 || threads < 1) {
                 throw new IllegalArgumentException("rounds and threads must be >= 1, got " + rounds + ", " + threads);

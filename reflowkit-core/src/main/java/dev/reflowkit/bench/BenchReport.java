@@ -70,8 +70,14 @@ public final class BenchReport {
         } else {
             sb.append("- PyTorch reference: ").append(r.reference().get("unavailable")).append('\n');
         }
-        sb.append("- rounds: ").append(r.settings().get("rounds"))
-                .append(" (interleaved workload by workload, the first side alternating, never concurrent;"
+        Object chunks = r.settings().get("chunks");
+        boolean paired = torch && chunks instanceof Number c && c.intValue() > 0;
+        sb.append("- rounds: ").append(r.settings().get("rounds")).append(paired
+                ? " (within each round the two sides take turns on a training or sampling workload, " + chunks
+                        + " chunks of its timed steps or batches each, the reference serving it from one process;"
+                        + " the matmul alternates per workload; never concurrent;"
+                        + " figures are medians, the ratio range is over rounds)\n\n"
+                : " (interleaved workload by workload, the first side alternating, never concurrent;"
                         + " figures are medians, the ratio range is over rounds)\n\n");
         sb.append("| workload | unit | ReflowKit | PyTorch | ratio (range) | target | ReflowKit GFLOP/s | PyTorch GFLOP/s"
                 + " | peak RSS MiB, round 1 (ReflowKit / PyTorch) | PyTorch with ReflowKit's ops (ratio) |\n");

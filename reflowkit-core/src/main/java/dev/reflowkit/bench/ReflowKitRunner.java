@@ -21,7 +21,10 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
 import java.util.function.LongConsumer;
 import java.util.stream.Stream;
 
@@ -31,6 +34,9 @@ import java.util.stream.Stream;
  * of {@code reflow sample} and pair generation), and an NDArray matmul for the peak.
  */
 public final class ReflowKitRunner {
+
+    /** The pause at each hand-over of the paired mode, in milliseconds. */
+    static final long SETTLE_MILLIS = 50;
 
     private final NDManager manager;
 
@@ -113,6 +119,156 @@ public final class ReflowKitRunner {
             double seconds = (System.nanoTime() - t0) / 1e9;
             return new Measurement(seconds, w.count() / seconds, count / seconds, ProcessMemory.peakMb(),
                     parameterCount(net));
+        }
+    }
+
+    /**
+     * Both sides of one round of a training or sampling workload, measured in alternating chunks.
+     *
+     * @param ours ReflowKit's measurement (the sum of its chunks)
+     * @param theirs the reference's (the sum of its chunks; its peak RSS as the session reports)
+     * @param chunkRatios per chunk pair, ReflowKit's rate over the reference's
+     */
+    public record Paired(Measurement ours, Measurement theirs, List<Double> chunkRatios) {}
+
+    /**
+     * Runs one round of a workload on both sides in turns: after both warm-ups (the reference's
+     * first), ReflowKit runs a chunk of the timed steps or batches, then the reference the same
+     * chunk, and so on, so that a slow spell of a shared machine hits both sides alike. Each side's
+     * clock runs only during its own chunks; before each chunk the other side's idle compute
+     * threads get a moment to stop spinning.
+     *
+     * @param w a training or sampling workload
+     * @param reference a session serving the same workload, warmed up
+     * @param chunks how many turns each side takes (at most the workload's timed count)
+     * @return both measurements
+     * @throws IOException if the training run directory cannot be written or the reference fails
+     */
+    public Paired runPaired(Workload w, TorchSession reference, int chunks) throws IOException {
+        long[] sizes = chunkSizes(w.count(), chunks);
+        double[] ourSeconds = new double[sizes.length];
+        double[] theirSeconds = new double[sizes.length];
+        ProcessMemory.resetPeak();
+        long parameters;
+        if (w.kind() == Workload.Kind.TRAIN) {
+            parameters = trainPaired(w, reference, sizes, ourSeconds, theirSeconds);
+        } else if (w.kind() == Workload.Kind.SAMPLE) {
+            parameters = samplePaired(w, reference, sizes, ourSeconds, theirSeconds);
+        } else {
+            throw new IllegalArgumentException(w.name() + ": only training and sampling workloads run in chunks");
+        }
+        double ourPeak = ProcessMemory.peakMb();
+        reference.close();
+        List<Double> ratios = new ArrayList<>();
+        for (int i = 0; i < sizes.length; i++) {
+            ratios.add(theirSeconds[i] / ourSeconds[i]);
+        }
+        return new Paired(measurement(w, Arrays.stream(ourSeconds).sum(), ourPeak, parameters),
+                measurement(w, Arrays.stream(theirSeconds).sum(), reference.peakRssMb(), parameters), ratios);
+    }
+
+    /**
+     * Splits a timed count into chunks of nearly equal size (the first ones one larger).
+     *
+     * @param count the timed steps or batches
+     * @param chunks the chunks wanted
+     * @return min(count, chunks) sizes adding up to count
+     */
+    static long[] chunkSizes(long count, int chunks) {
+        if (count < 1 || chunks < 1) {
+            throw new IllegalArgumentException("count and chunks must be >= 1, got " + count + ", " + chunks);
+        }
+        int n = (int) Math.min(count, chunks);
+        long[] sizes = new long[n];
+        for (int i = 0; i < n; i++) {
+            sizes[i] = count / n + (i < count % n ? 1 : 0);
+        }
+        return sizes;
+    }
+
+    private static Measurement measurement(Workload w, double seconds, double peakMb, long parameters) {
+        return new Measurement(seconds, w.count() / seconds, w.count() * w.itemsPerUnit() / seconds, peakMb,
+                parameters);
+    }
+
+    private long trainPaired(Workload w, TorchSession reference, long[] sizes, double[] ours, double[] theirs)
+            throws IOException {
+        if (w.warmup() == 0) {
+            throw new IllegalArgumentException(w.name() + ": training workloads need at least one warm-up step"
+                    + " (the clock starts when it ends)");
+        }
+        int total = w.warmup() + w.count();
+        Config c = w.config().with("train.steps", total).with("train.checkpoint_every", total)
+                .with("train.batch_size", w.batch());
+        RunData data = RunData.load(c);
+        Path dir = Files.createTempDirectory("reflow-bench-");
+        long[] ends = new long[sizes.length];
+        long end = w.warmup();
+        for (int i = 0; i < sizes.length; i++) {
+            end += sizes[i];
+            ends[i] = end;
+        }
+        long[] start = new long[1];
+        int[] chunk = {0};
+        try (NDManager m = manager.newSubManager()) {
+            Block net = network(w, m);
+            trainer(c, data, net, m, dir.resolve("run"), step -> {
+                if (step == w.warmup()) {
+                    settle();
+                    start[0] = System.nanoTime();
+                } else if (chunk[0] < ends.length && step == ends[chunk[0]]) {
+                    int i = chunk[0]++;
+                    ours[i] = (System.nanoTime() - start[0]) / 1e9;
+                    settle();
+                    try {
+                        theirs[i] = reference.run(sizes[i]);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                    settle();
+                    start[0] = System.nanoTime();
+                }
+            }).run(false);
+            return parameterCount(net);
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    private long samplePaired(Workload w, TorchSession reference, long[] sizes, double[] ours, double[] theirs)
+            throws IOException {
+        try (NDManager m = manager.newSubManager()) {
+            Block net = network(w, m);
+            BlockVelocityField field = new BlockVelocityField(net, m);
+            Config c = w.config();
+            SamplerPlan plan = Components.plan(c, c.getString("sample.solver"), c.getString("sample.grid"), w.nfe());
+            if (w.warmup() > 0) {
+                BatchSampler.generate(field, plan, w.warmup() * w.batch(), w.batch(), 1, w.sampleShape(), m);
+            }
+            for (int i = 0; i < sizes.length; i++) {
+                settle();
+                long t0 = System.nanoTime();
+                BatchSampler.generate(field, plan, (int) (sizes[i] * w.batch()), w.batch(), 2 + i, w.sampleShape(), m);
+                ours[i] = (System.nanoTime() - t0) / 1e9;
+                settle();
+                theirs[i] = reference.run(sizes[i]);
+            }
+            return parameterCount(net);
+        }
+    }
+
+    /**
+     * Waits a moment at a hand-over, outside both clocks: the compute threads of the side that
+     * just stopped spin for a few milliseconds before they sleep, and would take a core from the
+     * side that starts.
+     */
+    private static void settle() {
+        try {
+            Thread.sleep(SETTLE_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -24,6 +24,8 @@ public final class TorchReference {
     /** The suffix of the results run with ReflowKit's op graph. */
     public static final String COMPOSITE = "@composite";
 
+    private static final String NATIVE = "native";
+
     /** The script's resource path. */
     public static final String SCRIPT = "/dev/reflowkit/bench/torch_reference.py";
 
@@ -89,6 +91,43 @@ public final class TorchReference {
      */
     public Run run(List<Workload> workloads, int threads, Path workDir, Consumer<String> log, boolean composite)
             throws IOException {
+        return run(workloads, threads, workDir, log, composite ? List.of(NATIVE, "composite") : List.of(NATIVE));
+    }
+
+    /**
+     * Runs the reference on the workloads with ReflowKit's op graph only (the results named
+     * {@code NAME@composite}): the explaining column when the native figures come from a
+     * {@link #session}.
+     *
+     * @param workloads the workloads
+     * @param threads intra-op threads
+     * @param workDir a directory for the spec and result files
+     * @param log receives the script's progress lines
+     * @return the results, named with {@link #COMPOSITE}
+     * @throws IOException if the script fails or its result is unreadable
+     */
+    public Run runComposite(List<Workload> workloads, int threads, Path workDir, Consumer<String> log)
+            throws IOException {
+        return run(workloads, threads, workDir, log, List.of("composite"));
+    }
+
+    /**
+     * Starts a reference process serving one training or sampling workload in chunks (the paired
+     * mode), with this runner's Python and time limit.
+     *
+     * @param w the workload
+     * @param threads intra-op threads
+     * @param workDir a directory for the script and its spec
+     * @param log receives the script's output other than its answers
+     * @return the session, warmed up
+     * @throws IOException if the process cannot start or fails
+     */
+    public TorchSession session(Workload w, int threads, Path workDir, Consumer<String> log) throws IOException {
+        return TorchSession.start(python, w, threads, workDir, timeoutSeconds, log);
+    }
+
+    private Run run(List<Workload> workloads, int threads, Path workDir, Consumer<String> log, List<String> variants)
+            throws IOException {
         ObjectMapper json = new ObjectMapper();
         Path script = workDir.resolve("torch_reference.py");
         try (InputStream in = TorchReference.class.getResourceAsStream(SCRIPT)) {
@@ -101,7 +140,7 @@ public final class TorchReference {
         spec.put("threads", threads);
         spec.put("interop_threads", 1);
         spec.put("seed", 0);
-        spec.put("variants", composite ? List.of("native", "composite") : List.of("native"));
+        spec.put("variants", variants);
         List<Map<String, Object>> specs = new ArrayList<>();
         workloads.forEach(w -> specs.add(w.toSpec()));
         spec.put("workloads", specs);
@@ -145,7 +184,9 @@ public final class TorchReference {
         JsonNode root = json.readTree(outFile.toFile());
         Map<String, Measurement> results = new LinkedHashMap<>();
         for (Workload w : workloads) {
-            results.put(w.name(), measurement(w, root.path("results").path(w.name()), w.name()));
+            if (variants.contains(NATIVE)) {
+                results.put(w.name(), measurement(w, root.path("results").path(w.name()), w.name()));
+            }
             JsonNode c = root.path("results").path(w.name() + COMPOSITE);
             if (!c.isMissingNode()) {
                 results.put(w.name() + COMPOSITE, measurement(w, c, w.name() + COMPOSITE));

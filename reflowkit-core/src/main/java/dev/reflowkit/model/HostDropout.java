@@ -6,6 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.FloatBuffer;
 import java.util.SplittableRandom;
 
 /**
@@ -18,13 +19,12 @@ import java.util.SplittableRandom;
  * {@code Engine.setRandomSeed} as before and a resumed run draws the same masks, and a
  * {@link SplittableRandom} of that seed fills the mask, already scaled by {@code 1 / (1 - p)}, in a
  * tight loop (two elements per 64-bit draw, each kept when its 24-bit uniform is at least
- * {@code p * 2^24}). The mask is copied into engine memory (autograd keeps it for the backward
+ * {@code p * 2^24}), straight into the direct buffer the engine copies from. The mask is copied into engine memory (autograd keeps it for the backward
  * pass) and multiplies {@code x} as a tensor operand, so the gradient is {@code g * m / (1 - p)}.
  */
 public final class HostDropout {
 
     private static final double TWO_24 = 1 << 24;
-    /** Per thread: the host memory of the last mask, reused (no garbage per call). */
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private HostDropout() {}
@@ -52,11 +52,9 @@ public final class HostDropout {
         // The product saves the mask for the backward pass, and scopes may close the mask's handle
         // before that: it must be engine memory, not a view of a Java buffer that GC may free.
         int n = Math.toIntExact(x.size());
-        Scratch scratch = SCRATCH.get().ensure(n);
-        fill(scratch.values, seed, n, rate);
-        ByteBuffer buffer = scratch.buffer;
+        ByteBuffer buffer = SCRATCH.get().ensure(n);
         buffer.clear().limit(4 * n);
-        buffer.asFloatBuffer().put(scratch.values, 0, n);
+        fill(buffer.asFloatBuffer(), seed, n, rate);
         NDArray mask;
         try (NDArray view = manager.create(buffer, x.getShape(), DataType.FLOAT32)) {
             mask = view.duplicate(); // engine memory; the buffer is reused by the next call
@@ -65,39 +63,39 @@ public final class HostDropout {
     }
 
     /**
-     * Writes the scaled mask of a seed: {@code 1 / (1 - p)} where kept, 0 where dropped.
+     * Writes the scaled mask of a seed: {@code 1 / (1 - p)} where kept, 0 where dropped, each
+     * {@code nextLong()} of a {@code new SplittableRandom(seed)} deciding two elements in order
+     * (bits 40-63, then bits 8-31); written straight into the buffer the engine copies from.
      *
      * @param out where to write n values, from index 0
      * @param seed the seed
      * @param n the element count
      * @param rate the drop probability p
      */
-    static void fill(float[] out, long seed, int n, float rate) {
+    static void fill(FloatBuffer out, long seed, int n, float rate) {
         float keep = 1f / (1f - rate);
         int threshold = (int) Math.ceil(rate * TWO_24); // keep when u24 >= threshold: P = 1 - p (to 2^-24)
         SplittableRandom random = new SplittableRandom(seed);
         int i = 0;
         for (; i + 1 < n; i += 2) {
             long bits = random.nextLong();
-            out[i] = (int) (bits >>> 40) >= threshold ? keep : 0f;
-            out[i + 1] = (int) ((bits >>> 8) & 0xFFFFFF) >= threshold ? keep : 0f;
+            out.put(i, (int) (bits >>> 40) >= threshold ? keep : 0f);
+            out.put(i + 1, (int) ((bits >>> 8) & 0xFFFFFF) >= threshold ? keep : 0f);
         }
         if (i < n) {
-            out[i] = (int) (random.nextLong() >>> 40) >= threshold ? keep : 0f;
+            out.put(i, (int) (random.nextLong() >>> 40) >= threshold ? keep : 0f);
         }
     }
 
-    /** A mask's host memory: the values, and the direct buffer the engine reads them from. */
+    /** Per thread: the direct buffer of the last mask, reused (no garbage per call). */
     private static final class Scratch {
-        private float[] values = new float[0];
         private ByteBuffer buffer = ByteBuffer.allocateDirect(0);
 
-        Scratch ensure(int n) {
-            if (values.length < n) {
-                values = new float[n];
+        ByteBuffer ensure(int n) {
+            if (buffer.capacity() < 4 * n) {
                 buffer = ByteBuffer.allocateDirect(4 * n).order(ByteOrder.nativeOrder());
             }
-            return this;
+            return buffer;
         }
     }
 }

@@ -3,9 +3,11 @@
 ReflowKit, written the way a PyTorch user would (eager mode, torch.optim.Adam, no_grad sampling).
 
 Usage: python3 torch_reference.py SPEC.json OUT.json
+       python3 torch_reference.py --serve SPEC.json
 
 SPEC.json is written by `reflow bench` (the workloads it measures); OUT.json receives one result per
-workload. Run by `reflow bench` right after its own measurements, never concurrently with them.
+workload. Run by `reflow bench` between its own measurements, never concurrently with them. With
+--serve it runs one workload in chunks on request (see serve()), alternating with ReflowKit's.
 Needs Debian's python3-torch (see docs/PERFORMANCE.md); not a dependency of ReflowKit itself.
 """
 import json
@@ -219,7 +221,8 @@ def build(w):
     return Mlp(s, shape[0]) if s["type"] == "mlp" else UNet(s, shape)
 
 
-def train(w, out):
+def train_state(w):
+    """The state of a training workload; returns (run, params): run(k) trains k more steps."""
     net = build(w).train()
     params = [p for p in net.parameters()]
     o = w["optimizer"]
@@ -227,36 +230,47 @@ def train(w, out):
     ema = [p.detach().clone() for p in params]
     shape, batch = w["shape"], w["batch"]
     pool = torch.randn(w["pool"], *shape)
-    warm, steps = w["warmup"], w["steps"]
     eps = w["time_eps"]
+    done = [0]
+
+    def run(k):
+        for _ in range(k):
+            step = done[0]
+            done[0] += 1
+            x1 = pool[torch.randint(pool.shape[0], (batch,))]
+            x0 = torch.randn_like(x1)
+            t = torch.rand(batch) * (1 - 2 * eps) + eps
+            xt = x0 + (x1 - x0) * t.view(-1, *([1] * len(shape)))
+            loss = (net(xt, t) - (x1 - x0)).square().flatten(1).mean(1).mean()
+            opt.zero_grad(set_to_none=True)
+            loss.backward()
+            norm = torch.nn.utils.clip_grad_norm_(params, w["grad_clip"])
+            for g in opt.param_groups:
+                g["lr"] = o["lr"] * min(1.0, (step + 1) / max(1, o["warmup_steps"]))
+            opt.step()
+            with torch.no_grad():
+                beta = w["ema_beta"]
+                for e, p in zip(ema, params):
+                    e.mul_(beta).add_(p, alpha=1 - beta)
+            if not (math.isfinite(loss.item()) and math.isfinite(norm.item())):
+                raise RuntimeError("non-finite loss")
+
+    return run, sum(p.numel() for p in params)
+
+
+def train(w, out):
+    run, params = train_state(w)
     rss_reset()
-    for step in range(warm + steps):
-        if step == warm:
-            t0 = time.perf_counter()
-        x1 = pool[torch.randint(pool.shape[0], (batch,))]
-        x0 = torch.randn_like(x1)
-        t = torch.rand(batch) * (1 - 2 * eps) + eps
-        xt = x0 + (x1 - x0) * t.view(-1, *([1] * len(shape)))
-        loss = (net(xt, t) - (x1 - x0)).square().flatten(1).mean(1).mean()
-        opt.zero_grad(set_to_none=True)
-        loss.backward()
-        norm = torch.nn.utils.clip_grad_norm_(params, w["grad_clip"])
-        for g in opt.param_groups:
-            g["lr"] = o["lr"] * min(1.0, (step + 1) / max(1, o["warmup_steps"]))
-        opt.step()
-        with torch.no_grad():
-            beta = w["ema_beta"]
-            for e, p in zip(ema, params):
-                e.mul_(beta).add_(p, alpha=1 - beta)
-        if not (math.isfinite(loss.item()) and math.isfinite(norm.item())):
-            raise RuntimeError("non-finite loss")
+    run(w["warmup"])
+    t0 = time.perf_counter()
+    run(w["steps"])
     seconds = time.perf_counter() - t0
-    out.update(seconds=seconds, steps_per_s=steps / seconds, items_per_s=steps * batch / seconds,
-               params=sum(p.numel() for p in params))
+    out.update(seconds=seconds, steps_per_s=w["steps"] / seconds, items_per_s=w["steps"] * w["batch"] / seconds,
+               params=params)
 
 
-@torch.no_grad()
-def sample(w, out):
+def sample_state(w):
+    """The state of a sampling workload; returns (run, params): run(k) samples k more batches."""
     net = build(w).eval()
     for p in net.parameters():
         p.requires_grad_(False)
@@ -264,27 +278,34 @@ def sample(w, out):
     euler_last = nfe % 2 == 1
     steps = (nfe + 1) // 2
     grid = [1.0 - i / steps for i in range(steps + 1)]
+
+    @torch.no_grad()
+    def run(k):
+        for _ in range(k):
+            x = torch.randn(batch, *w["shape"])
+            for i in range(steps):
+                t, tn = grid[i], grid[i + 1]
+                h = tn - t
+                k1 = net(x, torch.full((batch,), t))
+                euler = x + k1 * h
+                if euler_last and i == steps - 1:
+                    x = euler
+                else:
+                    k2 = net(euler, torch.full((batch,), tn))
+                    x = x + (k1 + k2) * (h / 2)
+            x.sum().item()
+
+    return run, sum(p.numel() for p in net.parameters())
+
+
+def sample(w, out):
+    run, params = sample_state(w)
     rss_reset()
-    total = 0
-    for b in range(w["warmup"] + w["batches"]):
-        if b == w["warmup"]:
-            t0 = time.perf_counter()
-        x = torch.randn(batch, *w["shape"])
-        for i in range(steps):
-            t, tn = grid[i], grid[i + 1]
-            h = tn - t
-            k1 = net(x, torch.full((batch,), t))
-            euler = x + k1 * h
-            if euler_last and i == steps - 1:
-                x = euler
-            else:
-                k2 = net(euler, torch.full((batch,), tn))
-                x = x + (k1 + k2) * (h / 2)
-        x.sum().item()
-        if b >= w["warmup"]:
-            total += batch
+    run(w["warmup"])
+    t0 = time.perf_counter()
+    run(w["batches"])
     seconds = time.perf_counter() - t0
-    out.update(seconds=seconds, items_per_s=total / seconds, params=sum(p.numel() for p in net.parameters()))
+    out.update(seconds=seconds, items_per_s=w["batches"] * w["batch"] / seconds, params=params)
 
 
 def matmul(w, out):
@@ -300,14 +321,55 @@ def matmul(w, out):
     out.update(seconds=seconds, gflops=2.0 * n ** 3 * w["repeats"] / seconds / 1e9)
 
 
-def main():
-    spec = json.load(open(sys.argv[1]))
-    threads = spec["threads"]
-    torch.set_num_threads(threads)
+def setup(spec):
+    torch.set_num_threads(spec["threads"])
     torch.set_num_interop_threads(spec.get("interop_threads", 1))
     torch.manual_seed(spec.get("seed", 0))
     torch.ones(2).add(1)
-    startup = time.perf_counter() - T_START
+    return time.perf_counter() - T_START
+
+
+def versions():
+    return {
+        "torch": torch.__version__,
+        "python": sys.version.split()[0],
+        "threads": torch.get_num_threads(),
+        "interop_threads": torch.get_num_interop_threads(),
+        "blas": os.path.realpath("/usr/lib/x86_64-linux-gnu/libblas.so.3"),
+        "mkldnn": torch.backends.mkldnn.is_available(),
+    }
+
+
+def serve(spec_file):
+    """Paired mode: one training or sampling workload, run in chunks on request, so that `reflow
+    bench` can alternate the two sides within a workload. Protocol (lines starting with @@ on stdout,
+    everything else is log): after set-up and the workload's warm-up, "@@ready JSON" (versions,
+    start-up, parameters); then for each "run K" on stdin K more steps or batches and "@@done
+    SECONDS"; on "quit", "@@rss PEAK_MIB" and exit."""
+    spec = json.load(open(spec_file))
+    startup = setup(spec)
+    w = spec["workloads"][0]
+    run, params = {"train": train_state, "sample": sample_state}[w["kind"]](w)
+    rss_reset()
+    run(w["warmup"])
+    print("@@ready " + json.dumps(dict(versions(), startup_s=startup, params=params)), flush=True)
+    for line in sys.stdin:
+        cmd = line.split()
+        if cmd and cmd[0] == "run":
+            t0 = time.perf_counter()
+            run(int(cmd[1]))
+            print("@@done %.6f" % (time.perf_counter() - t0), flush=True)
+        elif cmd and cmd[0] == "quit":
+            break
+    print("@@rss %.3f" % rss_mb("VmHWM"), flush=True)
+
+
+def main():
+    if sys.argv[1] == "--serve":
+        serve(sys.argv[2])
+        return
+    spec = json.load(open(sys.argv[1]))
+    startup = setup(spec)
     results = {}
     global COMPOSITE
     for variant in spec.get("variants", ["native"]):
@@ -321,16 +383,7 @@ def main():
             name = w["name"] + ("@composite" if COMPOSITE else "")
             results[name] = out
             print("torch  %-28s %s" % (name, json.dumps(out)), file=sys.stderr, flush=True)
-    record = {
-        "torch": torch.__version__,
-        "python": sys.version.split()[0],
-        "threads": torch.get_num_threads(),
-        "interop_threads": torch.get_num_interop_threads(),
-        "blas": os.path.realpath("/usr/lib/x86_64-linux-gnu/libblas.so.3"),
-        "mkldnn": torch.backends.mkldnn.is_available(),
-        "startup_s": startup,
-        "results": results,
-    }
+    record = dict(versions(), startup_s=startup, results=results)
     tmp = sys.argv[2] + ".tmp"
     with open(tmp, "w") as f:
         json.dump(record, f, indent=1)

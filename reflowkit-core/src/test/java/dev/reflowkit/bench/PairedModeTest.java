@@ -1,0 +1,137 @@
+package dev.reflowkit.bench;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.ndarray.NDManager;
+import dev.reflowkit.engine.Engines;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The benchmark's paired mode: the reference session's protocol and failures (a stand-in for
+ * Python that answers each chunk with its size in tenths of a second and records the commands),
+ * and ReflowKit's chunked runs taking turns with it.
+ */
+class PairedModeTest {
+
+    private static final String SERVER = """
+            if [[ "$1" == "-c" ]]; then echo 1.13; exit 0; fi
+            [[ "$2" == "--serve" ]] || exit 9
+            cp "$3" "$(dirname "$3")/seen-spec.json"
+            echo "warming up"
+            echo '@@ready {"torch": "1.13.0", "python": "3.11", "threads": 2, "interop_threads": 1, "blas": "b",\
+             "mkldnn": true, "startup_s": 1.25, "params": 7}'
+            while read -r cmd n; do
+              echo "$cmd $n" >> "$(dirname "$3")/commands.txt"
+              if [[ $cmd == run ]]; then echo "@@done $(( n / 10 )).$(( n % 10 ))"
+              elif [[ $cmd == quit ]]; then echo "@@rss 321.5"; exit 0; fi
+            done
+            """;
+
+    @TempDir
+    Path dir;
+
+    private Path fakePython(String body) throws IOException {
+        Path exe = dir.resolve("fake-python");
+        Files.writeString(exe, "#!/usr/bin/env bash\n" + body + "\n");
+        Files.setPosixFilePermissions(exe, PosixFilePermissions.fromString("rwxr-xr-x"));
+        return exe;
+    }
+
+    private static Workload quick(String name) {
+        return BenchSuite.standard(true).stream().filter(w -> w.name().equals(name)).findFirst().orElseThrow();
+    }
+
+    @Test
+    void aSessionAnswersChunksAndReportsItsPeak() throws IOException {
+        TorchReference ref = new TorchReference(fakePython(SERVER).toString(), 60);
+        List<String> log = new ArrayList<>();
+        Path work = dir.resolve("work");
+        TorchSession s = ref.session(quick("mlp-sample-9"), 2, work, log::add);
+        assertEquals("1.13.0", s.info().get("torch"));
+        assertEquals(1.25, s.startupSeconds(), 0);
+        assertEquals(0.3, s.run(3), 1e-12);
+        assertEquals(1.2, s.run(12), 1e-12);
+        assertThrows(IllegalArgumentException.class, () -> s.run(0));
+        s.close();
+        s.close(); // idempotent
+        assertEquals(321.5, s.peakRssMb(), 0);
+        assertEquals(List.of("warming up"), log);
+        assertEquals(List.of("run 3", "run 12", "quit "), Files.readAllLines(work.resolve("commands.txt")));
+        String spec = Files.readString(work.resolve("seen-spec.json"));
+        assertTrue(spec.contains("\"mlp-sample-9\"") && spec.contains("\"threads\" : 2"), spec);
+        assertThrows(IllegalArgumentException.class, () -> ref.session(quick("matmul-1024"), 2, work, l -> { }));
+    }
+
+    @Test
+    void aReferenceThatDiesOrGarblesIsAClearError() throws IOException {
+        TorchReference dies = new TorchReference(fakePython("""
+                echo "Traceback: no module named torch.nn"; exit 4
+                """).toString(), 60);
+        IOException e = assertThrows(IOException.class,
+                () -> dies.session(quick("mlp-train"), 2, dir.resolve("a"), l -> { }));
+        assertTrue(e.getMessage().contains("before answering 'ready'") && e.getMessage().contains("exit 4")
+                && e.getMessage().contains("no module named torch.nn"), e.getMessage());
+
+        TorchReference garbles = new TorchReference(fakePython("""
+                echo '@@ready {"torch": "1.13.0"}'
+                read -r cmd n; echo "@@done soon"; read -r cmd n; echo "@@rss 1"
+                """).toString(), 60);
+        try (TorchSession s = garbles.session(quick("mlp-train"), 2, dir.resolve("b"), l -> { })) {
+            IOException g = assertThrows(IOException.class, () -> s.run(5));
+            assertTrue(g.getMessage().contains("'soon'"), g.getMessage());
+        }
+
+        TorchReference silent = new TorchReference(fakePython("sleep 30").toString(), 1);
+        IOException t = assertThrows(IOException.class,
+                () -> silent.session(quick("mlp-train"), 2, dir.resolve("c"), l -> { }));
+        assertTrue(t.getMessage().contains("did not answer 'ready' within 1 s"), t.getMessage());
+    }
+
+    @Test
+    void chunksSplitTheTimedCountNearlyEvenly() {
+        assertArrayEquals(new long[] {4, 3, 3}, ReflowKitRunner.chunkSizes(10, 3));
+        assertArrayEquals(new long[] {1, 1}, ReflowKitRunner.chunkSizes(2, 5));
+        assertArrayEquals(new long[] {100}, ReflowKitRunner.chunkSizes(100, 1));
+        assertThrows(IllegalArgumentException.class, () -> ReflowKitRunner.chunkSizes(10, 0));
+    }
+
+    @Test
+    void sidesTakeTurnsAndEachCountsOnlyItsOwnChunks() throws IOException {
+        TorchReference ref = new TorchReference(fakePython(SERVER).toString(), 60);
+        try (NDManager m = Engines.newManager()) {
+            ReflowKitRunner runner = new ReflowKitRunner(m);
+            for (String name : List.of("mlp-sample-9", "mlp-train")) {
+                Workload w = quick(name);
+                Path work = dir.resolve(name);
+                long[] sizes = ReflowKitRunner.chunkSizes(w.count(), 3);
+                ReflowKitRunner.Paired p;
+                try (TorchSession s = ref.session(w, 2, work, l -> { })) {
+                    p = runner.runPaired(w, s, 3);
+                }
+                // The stand-in "took" a tenth of a second per step or batch, in three turns.
+                List<String> expected = new ArrayList<>();
+                for (long size : sizes) {
+                    expected.add("run " + size);
+                }
+                expected.add("quit ");
+                assertEquals(expected, Files.readAllLines(work.resolve("commands.txt")), name);
+                assertEquals(w.count() / 10.0, p.theirs().seconds(), 1e-9, name);
+                assertEquals(w.count() * w.itemsPerUnit() / p.theirs().seconds(), p.theirs().itemsPerSecond(), 1e-6);
+                assertEquals(321.5, p.theirs().peakRssMb(), 0);
+                assertEquals(3, p.chunkRatios().size());
+                assertTrue(p.ours().seconds() > 0 && p.ours().itemsPerSecond() > 0, p.ours().toString());
+                assertEquals(p.ours().parameters(), p.theirs().parameters());
+            }
+        }
+    }
+}
