@@ -77,49 +77,15 @@ public final class ReflowKitRunner {
     }
 
     private Measurement train(Workload w) throws IOException {
-        if (w.warmup() == 0) {
-            throw new IllegalArgumentException(w.name() + ": training workloads need at least one warm-up step"
-                    + " (the clock starts when it ends)");
-        }
-        int total = w.warmup() + w.count();
-        Config c = w.config().with("train.steps", total).with("train.checkpoint_every", total)
-                .with("train.batch_size", w.batch());
-        RunData data = RunData.load(c);
-        Path dir = Files.createTempDirectory("reflow-bench-");
-        long[] marks = new long[2];
-        try (NDManager m = manager.newSubManager()) {
-            Block net = network(w, m);
-            trainer(c, data, net, m, dir.resolve("run"), step -> {
-                if (step == w.warmup()) {
-                    marks[0] = System.nanoTime();
-                } else if (step == total) {
-                    marks[1] = System.nanoTime();
-                }
-            }).run(false);
-            double seconds = (marks[1] - marks[0]) / 1e9;
-            return new Measurement(seconds, w.count() / seconds, w.count() * (double) w.batch() / seconds,
-                    ProcessMemory.peakMb(), parameterCount(net));
-        } finally {
-            deleteTree(dir);
-        }
+        double[] seconds = new double[1];
+        long parameters = train(w, new long[] {w.count()}, seconds, null);
+        return measurement(w, seconds[0], ProcessMemory.peakMb(), parameters);
     }
 
-    private Measurement sample(Workload w) {
-        try (NDManager m = manager.newSubManager()) {
-            Block net = network(w, m);
-            BlockVelocityField field = new BlockVelocityField(net, m);
-            Config c = w.config();
-            SamplerPlan plan = Components.plan(c, c.getString("sample.solver"), c.getString("sample.grid"), w.nfe());
-            if (w.warmup() > 0) {
-                BatchSampler.generate(field, plan, w.warmup() * w.batch(), w.batch(), 1, w.sampleShape(), m);
-            }
-            int count = w.count() * w.batch();
-            long t0 = System.nanoTime();
-            BatchSampler.generate(field, plan, count, w.batch(), 2, w.sampleShape(), m);
-            double seconds = (System.nanoTime() - t0) / 1e9;
-            return new Measurement(seconds, w.count() / seconds, count / seconds, ProcessMemory.peakMb(),
-                    parameterCount(net));
-        }
+    private Measurement sample(Workload w) throws IOException {
+        double[] seconds = new double[1];
+        long parameters = sample(w, new long[] {w.count()}, seconds, null);
+        return measurement(w, seconds[0], ProcessMemory.peakMb(), parameters);
     }
 
     /**
@@ -149,14 +115,17 @@ public final class ReflowKitRunner {
         double[] ourSeconds = new double[sizes.length];
         double[] theirSeconds = new double[sizes.length];
         ProcessMemory.resetPeak();
-        long parameters;
-        if (w.kind() == Workload.Kind.TRAIN) {
-            parameters = trainPaired(w, reference, sizes, ourSeconds, theirSeconds);
-        } else if (w.kind() == Workload.Kind.SAMPLE) {
-            parameters = samplePaired(w, reference, sizes, ourSeconds, theirSeconds);
-        } else {
-            throw new IllegalArgumentException(w.name() + ": only training and sampling workloads run in chunks");
-        }
+        Turn theirTurn = i -> {
+            settle();
+            theirSeconds[i] = reference.run(sizes[i]);
+            settle();
+        };
+        long parameters = switch (w.kind()) {
+            case TRAIN -> train(w, sizes, ourSeconds, theirTurn);
+            case SAMPLE -> sample(w, sizes, ourSeconds, theirTurn);
+            case MATMUL -> throw new IllegalArgumentException(
+                    w.name() + ": only training and sampling workloads run in chunks");
+        };
         double ourPeak = ProcessMemory.peakMb();
         reference.close();
         List<Double> ratios = new ArrayList<>();
@@ -191,8 +160,19 @@ public final class ReflowKitRunner {
                 parameters);
     }
 
-    private long trainPaired(Workload w, TorchSession reference, long[] sizes, double[] ours, double[] theirs)
-            throws IOException {
+    /** The other side's turn after ReflowKit's chunk {@code i} (the paired mode). */
+    @FunctionalInterface
+    private interface Turn {
+        void take(int i) throws IOException;
+    }
+
+    /**
+     * Trains a workload's network for its warm-up and then its timed steps in chunks, timing each
+     * chunk; between chunks (not after the last) the other side takes its turn, if there is one.
+     *
+     * @return the network's parameter count
+     */
+    private long train(Workload w, long[] sizes, double[] seconds, Turn other) throws IOException {
         if (w.warmup() == 0) {
             throw new IllegalArgumentException(w.name() + ": training workloads need at least one warm-up step"
                     + " (the clock starts when it ends)");
@@ -214,18 +194,20 @@ public final class ReflowKitRunner {
             Block net = network(w, m);
             trainer(c, data, net, m, dir.resolve("run"), step -> {
                 if (step == w.warmup()) {
-                    settle();
+                    if (other != null) {
+                        settle();
+                    }
                     start[0] = System.nanoTime();
                 } else if (chunk[0] < ends.length && step == ends[chunk[0]]) {
                     int i = chunk[0]++;
-                    ours[i] = (System.nanoTime() - start[0]) / 1e9;
-                    settle();
-                    try {
-                        theirs[i] = reference.run(sizes[i]);
-                    } catch (IOException e) {
-                        throw new UncheckedIOException(e);
+                    seconds[i] = (System.nanoTime() - start[0]) / 1e9;
+                    if (other != null) {
+                        try {
+                            other.take(i);
+                        } catch (IOException e) {
+                            throw new UncheckedIOException(e);
+                        }
                     }
-                    settle();
                     start[0] = System.nanoTime();
                 }
             }).run(false);
@@ -237,8 +219,13 @@ public final class ReflowKitRunner {
         }
     }
 
-    private long samplePaired(Workload w, TorchSession reference, long[] sizes, double[] ours, double[] theirs)
-            throws IOException {
+    /**
+     * Samples a workload's warm-up batches and then its timed batches in chunks, timing each
+     * chunk; after each chunk the other side takes its turn, if there is one.
+     *
+     * @return the network's parameter count
+     */
+    private long sample(Workload w, long[] sizes, double[] seconds, Turn other) throws IOException {
         try (NDManager m = manager.newSubManager()) {
             Block net = network(w, m);
             BlockVelocityField field = new BlockVelocityField(net, m);
@@ -248,12 +235,16 @@ public final class ReflowKitRunner {
                 BatchSampler.generate(field, plan, w.warmup() * w.batch(), w.batch(), 1, w.sampleShape(), m);
             }
             for (int i = 0; i < sizes.length; i++) {
-                settle();
+                if (other != null && i == 0) {
+                    settle(); // later chunks start after the other side's turn, which ends settled
+                }
                 long t0 = System.nanoTime();
-                BatchSampler.generate(field, plan, (int) (sizes[i] * w.batch()), w.batch(), 2 + i, w.sampleShape(), m);
-                ours[i] = (System.nanoTime() - t0) / 1e9;
-                settle();
-                theirs[i] = reference.run(sizes[i]);
+                BatchSampler.generate(field, plan, Math.toIntExact(sizes[i] * w.batch()), w.batch(), 2 + i,
+                        w.sampleShape(), m);
+                seconds[i] = (System.nanoTime() - t0) / 1e9;
+                if (other != null) {
+                    other.take(i);
+                }
             }
             return parameterCount(net);
         }

@@ -10,7 +10,6 @@ import dev.reflowkit.engine.Engines;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -41,10 +40,7 @@ class PairedModeTest {
     Path dir;
 
     private Path fakePython(String body) throws IOException {
-        Path exe = dir.resolve("fake-python");
-        Files.writeString(exe, "#!/usr/bin/env bash\n" + body + "\n");
-        Files.setPosixFilePermissions(exe, PosixFilePermissions.fromString("rwxr-xr-x"));
-        return exe;
+        return FakePython.write(dir, body);
     }
 
     private static Workload quick(String name) {

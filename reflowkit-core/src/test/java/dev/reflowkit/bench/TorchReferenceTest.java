@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -22,10 +21,7 @@ class TorchReferenceTest {
     Path dir;
 
     private Path fakePython(String body) throws IOException {
-        Path exe = dir.resolve("fake-python");
-        Files.writeString(exe, "#!/usr/bin/env bash\n" + body + "\n");
-        Files.setPosixFilePermissions(exe, PosixFilePermissions.fromString("rwxr-xr-x"));
-        return exe;
+        return FakePython.write(dir, body);
     }
 
     @Test
