@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 /**
  * The benchmark: the memory checks first (in a fresh process), then every workload through
@@ -168,16 +169,19 @@ public final class Bench {
         ours.get(w.name()).add(p.ours());
         theirs.get(w.name()).add(p.theirs());
         log.accept(String.format(Locale.ROOT, "%sreflowkit %-16s %s", prefix, w.name(), BenchReport.describe(w, p.ours())));
-        log.accept(String.format(Locale.ROOT, "%storch     %-16s %s  (%d alternating chunks each; ratio per chunk %s)",
-                prefix, w.name(), BenchReport.describe(w, p.theirs()), p.chunkRatios().size(),
-                p.chunkRatios().stream().map(r -> String.format(Locale.ROOT, "%.2f", r))
-                        .collect(java.util.stream.Collectors.joining(" "))));
+        log.accept(String.format(Locale.ROOT, "%storch     %-16s %s  (%d alternating chunks each; ratio per chunk %s;"
+                + " seconds per chunk, ReflowKit %s, PyTorch %s)", prefix, w.name(), BenchReport.describe(w, p.theirs()),
+                p.ourChunks().size(), joined(p.chunkRatios()), joined(p.ourChunks()), joined(p.theirChunks())));
         if (explain && round == 0) {
             Path compositeDir = Files.createDirectories(dir.resolve("composite"));
             TorchReference.Run run = reference.runComposite(List.of(w), threads, compositeDir,
                     line -> log.accept(prefix + line));
             run.results().forEach((name, m) -> theirs.get(name).add(m));
         }
+    }
+
+    private static String joined(List<Double> xs) {
+        return xs.stream().map(x -> String.format(Locale.ROOT, "%.2f", x)).collect(Collectors.joining(" "));
     }
 
     private void runReference(Workload w, Map<String, List<Measurement>> theirs, Map<String, Object> info, int round)

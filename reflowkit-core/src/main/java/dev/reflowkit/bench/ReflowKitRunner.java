@@ -93,9 +93,24 @@ public final class ReflowKitRunner {
      *
      * @param ours ReflowKit's measurement (the sum of its chunks)
      * @param theirs the reference's (the sum of its chunks; its peak RSS as the session reports)
-     * @param chunkRatios per chunk pair, ReflowKit's rate over the reference's
+     * @param ourChunks ReflowKit's seconds per chunk, in order
+     * @param theirChunks the reference's seconds per chunk (the same sizes), in order
      */
-    public record Paired(Measurement ours, Measurement theirs, List<Double> chunkRatios) {}
+    public record Paired(Measurement ours, Measurement theirs, List<Double> ourChunks, List<Double> theirChunks) {
+
+        /**
+         * The ratio of each pair of chunks, ReflowKit's rate over the reference's.
+         *
+         * @return the reference's seconds over ReflowKit's, per chunk
+         */
+        public List<Double> chunkRatios() {
+            List<Double> ratios = new ArrayList<>();
+            for (int i = 0; i < ourChunks.size(); i++) {
+                ratios.add(theirChunks.get(i) / ourChunks.get(i));
+            }
+            return ratios;
+        }
+    }
 
     /**
      * Runs one round of a workload on both sides in turns: after both warm-ups (the reference's
@@ -128,12 +143,9 @@ public final class ReflowKitRunner {
         };
         double ourPeak = ProcessMemory.peakMb();
         reference.close();
-        List<Double> ratios = new ArrayList<>();
-        for (int i = 0; i < sizes.length; i++) {
-            ratios.add(theirSeconds[i] / ourSeconds[i]);
-        }
         return new Paired(measurement(w, Arrays.stream(ourSeconds).sum(), ourPeak, parameters),
-                measurement(w, Arrays.stream(theirSeconds).sum(), reference.peakRssMb(), parameters), ratios);
+                measurement(w, Arrays.stream(theirSeconds).sum(), reference.peakRssMb(), parameters),
+                Arrays.stream(ourSeconds).boxed().toList(), Arrays.stream(theirSeconds).boxed().toList());
     }
 
     /**

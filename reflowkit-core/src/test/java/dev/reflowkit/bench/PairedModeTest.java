@@ -125,6 +125,9 @@ class PairedModeTest {
                 assertEquals(w.count() * w.itemsPerUnit() / p.theirs().seconds(), p.theirs().itemsPerSecond(), 1e-6);
                 assertEquals(321.5, p.theirs().peakRssMb(), 0);
                 assertEquals(3, p.chunkRatios().size());
+                assertEquals(p.theirs().seconds(), p.theirChunks().stream().mapToDouble(Double::doubleValue).sum(), 1e-9);
+                assertEquals(p.ours().seconds(), p.ourChunks().stream().mapToDouble(Double::doubleValue).sum(), 1e-9);
+                assertEquals(p.theirChunks().get(0) / p.ourChunks().get(0), p.chunkRatios().get(0), 1e-12);
                 assertTrue(p.ours().seconds() > 0 && p.ours().itemsPerSecond() > 0, p.ours().toString());
                 assertEquals(p.ours().parameters(), p.theirs().parameters());
             }
