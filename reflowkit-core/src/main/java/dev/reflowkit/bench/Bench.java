@@ -222,7 +222,7 @@ public final class Bench {
         private Builder() {}
 
         /**
-         * Sets the paired mode (default {@link #DEFAULT_CHUNKS}): each round of a training or
+         * Sets the paired mode (default {@link Bench#DEFAULT_CHUNKS}): each round of a training or
          * sampling workload alternates between the two sides this many times, in chunks of its
          * timed steps or batches, the reference serving the workload from one process (at most
          * one chunk per step or batch). 0 measures each side's whole workload in one piece, the
