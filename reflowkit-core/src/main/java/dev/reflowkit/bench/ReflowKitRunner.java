@@ -120,7 +120,8 @@ public final class ReflowKitRunner {
      * threads get a moment to stop spinning.
      *
      * @param w a training or sampling workload
-     * @param reference a session serving the same workload, warmed up
+     * @param reference a session serving the same workload, warmed up; ended here after its last
+     *     turn, since its peak RSS is known only then
      * @param chunks how many turns each side takes (at most the workload's timed count)
      * @return both measurements
      * @throws IOException if the training run directory cannot be written or the reference fails
@@ -180,7 +181,7 @@ public final class ReflowKitRunner {
 
     /**
      * Trains a workload's network for its warm-up and then its timed steps in chunks, timing each
-     * chunk; between chunks (not after the last) the other side takes its turn, if there is one.
+     * chunk; after each chunk the other side takes its turn, if there is one.
      *
      * @return the network's parameter count
      */

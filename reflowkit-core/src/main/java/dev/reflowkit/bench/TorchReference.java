@@ -123,13 +123,30 @@ public final class TorchReference {
      * @throws IOException if the process cannot start or fails
      */
     public TorchSession session(Workload w, int threads, Path workDir, Consumer<String> log) throws IOException {
-        return TorchSession.start(python, w, threads, workDir, timeoutSeconds, log);
+        if (w.kind() == Workload.Kind.MATMUL) {
+            throw new IllegalArgumentException(w.name() + ": only training and sampling workloads run in chunks");
+        }
+        return TorchSession.start(process(List.of(w), threads, workDir, Map.of(), "--serve"),
+                timeoutSeconds, log);
     }
 
-    private Run run(List<Workload> workloads, int threads, Path workDir, Consumer<String> log, List<String> variants)
-            throws IOException {
-        ObjectMapper json = new ObjectMapper();
-        Path script = workDir.resolve("torch_reference.py");
+    /**
+     * Writes the script and its spec into a directory and prepares the reference's process
+     * ({@code python SCRIPT SPEC ARGS...}, output and errors merged, the given threads also
+     * as {@code OMP_NUM_THREADS}): shared by the batch runs and the sessions.
+     *
+     * @param workloads the workloads of the spec
+     * @param threads intra-op threads
+     * @param dir where the script and {@code spec.json} are written (created if missing)
+     * @param extra further spec entries
+     * @param args the script's arguments after the spec file
+     * @return the process builder, not started
+     * @throws IOException if a file cannot be written
+     */
+    private ProcessBuilder process(List<Workload> workloads, int threads, Path dir, Map<String, Object> extra,
+            String... args) throws IOException {
+        Files.createDirectories(dir);
+        Path script = dir.resolve("torch_reference.py");
         try (InputStream in = TorchReference.class.getResourceAsStream(SCRIPT)) {
             if (in == null) {
                 throw new IOException("resource " + SCRIPT + " is missing from the jar");
@@ -140,17 +157,25 @@ public final class TorchReference {
         spec.put("threads", threads);
         spec.put("interop_threads", 1);
         spec.put("seed", 0);
-        spec.put("variants", variants);
+        spec.putAll(extra);
         List<Map<String, Object>> specs = new ArrayList<>();
         workloads.forEach(w -> specs.add(w.toSpec()));
         spec.put("workloads", specs);
-        Path specFile = workDir.resolve("spec.json");
+        Path specFile = dir.resolve("spec.json");
+        new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(specFile.toFile(), spec);
+        List<String> command = new ArrayList<>(List.of(python, script.toString(), specFile.toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true);
+        pb.environment().put("OMP_NUM_THREADS", Integer.toString(threads));
+        return pb;
+    }
+
+    private Run run(List<Workload> workloads, int threads, Path workDir, Consumer<String> log, List<String> variants)
+            throws IOException {
         Path outFile = workDir.resolve("torch.json");
         Files.deleteIfExists(outFile);
-        json.writerWithDefaultPrettyPrinter().writeValue(specFile.toFile(), spec);
-        ProcessBuilder pb = new ProcessBuilder(python, script.toString(), specFile.toString(), outFile.toString())
-                .redirectErrorStream(true);
-        pb.environment().put("OMP_NUM_THREADS", Integer.toString(threads));
+        ProcessBuilder pb = process(workloads, threads, workDir, Map.of("variants", variants),
+                outFile.toString());
         Process p = pb.start();
         List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
         Thread reader = new Thread(() -> {
@@ -181,7 +206,7 @@ public final class TorchReference {
             throw new IOException("the PyTorch reference failed (exit " + p.exitValue() + "): "
                     + lastLine(String.join("\n", List.copyOf(lines))));
         }
-        JsonNode root = json.readTree(outFile.toFile());
+        JsonNode root = new ObjectMapper().readTree(outFile.toFile());
         Map<String, Measurement> results = new LinkedHashMap<>();
         for (Workload w : workloads) {
             if (variants.contains(NATIVE)) {

@@ -3,11 +3,8 @@ package dev.reflowkit.bench;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -21,7 +18,7 @@ import java.util.function.Consumer;
  * paired mode, in which the two sides alternate every few seconds within a workload instead of
  * once per workload.
  *
- * <p>Runs {@code torch_reference.py --serve SPEC}: the script builds the workload's state, runs its
+ * <p>Runs {@code torch_reference.py SPEC --serve}: the script builds the workload's state, runs its
  * warm-up and answers {@code @@ready JSON}; each {@link #run} asks for more steps or batches and
  * reads back their seconds; {@link #close} ends the process and reads its peak RSS.
  */
@@ -71,40 +68,16 @@ public final class TorchSession implements AutoCloseable {
     }
 
     /**
-     * Starts the reference on one workload and waits until its warm-up is done.
+     * Starts the reference's serving process and waits until its warm-up is done.
      *
-     * @param python the Python executable
-     * @param w a training or sampling workload
-     * @param threads intra-op threads
-     * @param workDir where the script and its spec are written
+     * @param pb {@code python torch_reference.py SPEC --serve} for one training or sampling
+     *     workload, output and errors merged (see {@link TorchReference#session})
      * @param timeoutSeconds the limit for start-up with warm-up, and for each chunk
      * @param log receives the script's other output
      * @return the session, ready for {@link #run}
      * @throws IOException if the process cannot start, fails or does not answer in time
      */
-    public static TorchSession start(String python, Workload w, int threads, Path workDir, long timeoutSeconds,
-            Consumer<String> log) throws IOException {
-        if (w.kind() == Workload.Kind.MATMUL) {
-            throw new IllegalArgumentException(w.name() + ": only training and sampling workloads run in chunks");
-        }
-        Files.createDirectories(workDir);
-        Path script = workDir.resolve("torch_reference.py");
-        try (InputStream in = TorchSession.class.getResourceAsStream(TorchReference.SCRIPT)) {
-            if (in == null) {
-                throw new IOException("resource " + TorchReference.SCRIPT + " is missing from the jar");
-            }
-            Files.write(script, in.readAllBytes());
-        }
-        Map<String, Object> spec = new LinkedHashMap<>();
-        spec.put("threads", threads);
-        spec.put("interop_threads", 1);
-        spec.put("seed", 0);
-        spec.put("workloads", List.of(w.toSpec()));
-        Path specFile = workDir.resolve("spec.json");
-        new ObjectMapper().writerWithDefaultPrettyPrinter().writeValue(specFile.toFile(), spec);
-        ProcessBuilder pb = new ProcessBuilder(python, script.toString(), "--serve", specFile.toString())
-                .redirectErrorStream(true);
-        pb.environment().put("OMP_NUM_THREADS", Integer.toString(threads));
+    static TorchSession start(ProcessBuilder pb, long timeoutSeconds, Consumer<String> log) throws IOException {
         Process p = pb.start();
         try {
             return new TorchSession(p, timeoutSeconds, log);

@@ -19,8 +19,9 @@ import java.util.SplittableRandom;
  * {@code Engine.setRandomSeed} as before and a resumed run draws the same masks, and a
  * {@link SplittableRandom} of that seed fills the mask, already scaled by {@code 1 / (1 - p)}, in a
  * tight loop (two elements per 64-bit draw, each kept when its 24-bit uniform is at least
- * {@code p * 2^24}), straight into the direct buffer the engine copies from. The mask is copied into engine memory (autograd keeps it for the backward
- * pass) and multiplies {@code x} as a tensor operand, so the gradient is {@code g * m / (1 - p)}.
+ * {@code p * 2^24}), straight into a reused direct buffer. The engine copies the mask into its
+ * own memory (autograd keeps it for the backward pass), and it multiplies {@code x} as a tensor
+ * operand, so the gradient is {@code g * m / (1 - p)}.
  */
 public final class HostDropout {
 

@@ -3,7 +3,7 @@
 ReflowKit, written the way a PyTorch user would (eager mode, torch.optim.Adam, no_grad sampling).
 
 Usage: python3 torch_reference.py SPEC.json OUT.json
-       python3 torch_reference.py --serve SPEC.json
+       python3 torch_reference.py SPEC.json --serve
 
 SPEC.json is written by `reflow bench` (the workloads it measures); OUT.json receives one result per
 workload. Run by `reflow bench` between its own measurements, never concurrently with them. With
@@ -365,8 +365,8 @@ def serve(spec_file):
 
 
 def main():
-    if sys.argv[1] == "--serve":
-        serve(sys.argv[2])
+    if sys.argv[2] == "--serve":
+        serve(sys.argv[1])
         return
     spec = json.load(open(sys.argv[1]))
     startup = setup(spec)

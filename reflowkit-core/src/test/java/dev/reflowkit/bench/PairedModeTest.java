@@ -24,13 +24,13 @@ class PairedModeTest {
 
     private static final String SERVER = """
             if [[ "$1" == "-c" ]]; then echo 1.13; exit 0; fi
-            [[ "$2" == "--serve" ]] || exit 9
-            cp "$3" "$(dirname "$3")/seen-spec.json"
+            [[ "$3" == "--serve" ]] || exit 9
+            cp "$2" "$(dirname "$2")/seen-spec.json"
             echo "warming up"
             echo '@@ready {"torch": "1.13.0", "python": "3.11", "threads": 2, "interop_threads": 1, "blas": "b",\
              "mkldnn": true, "startup_s": 1.25, "params": 7}'
             while read -r cmd n; do
-              echo "$cmd $n" >> "$(dirname "$3")/commands.txt"
+              echo "$cmd $n" >> "$(dirname "$2")/commands.txt"
               if [[ $cmd == run ]]; then echo "@@done $(( n / 10 )).$(( n % 10 ))"
               elif [[ $cmd == quit ]]; then echo "@@rss 321.5"; exit 0; fi
             done
