@@ -40,27 +40,28 @@ class HostDropoutTest {
     @Test
     void theMaskIsThatOfASplittableRandomOfTheSeed() {
         // The draws of one generator in order, two elements per draw (odd sizes end with a
-        // half-used draw), and nothing written past the mask.
+        // half-used draw), and nothing written past the mask; rates at both ends of the threshold.
         for (int n : new int[] {1, 7, 1000, 100_003}) {
             for (long seed : new long[] {0L, -5L, 123_456_789_012L}) {
-                float rate = 0.3f;
-                float[] expected = new float[n];
-                SplittableRandom random = new SplittableRandom(seed);
-                int threshold = (int) Math.ceil(rate * (1 << 24));
-                for (int i = 0; i < n; i += 2) {
-                    long bits = random.nextLong();
-                    expected[i] = (int) (bits >>> 40) >= threshold ? 1f / (1f - rate) : 0f;
-                    if (i + 1 < n) {
-                        expected[i + 1] = (int) ((bits >>> 8) & 0xFFFFFF) >= threshold ? 1f / (1f - rate) : 0f;
+                for (float rate : new float[] {0f, 1e-7f, 0.3f, 0.9f}) {
+                    float[] expected = new float[n];
+                    SplittableRandom random = new SplittableRandom(seed);
+                    int threshold = (int) Math.ceil(rate * (1 << 24));
+                    for (int i = 0; i < n; i += 2) {
+                        long bits = random.nextLong();
+                        expected[i] = (int) (bits >>> 40) >= threshold ? 1f / (1f - rate) : 0f;
+                        if (i + 1 < n) {
+                            expected[i + 1] = (int) ((bits >>> 8) & 0xFFFFFF) >= threshold ? 1f / (1f - rate) : 0f;
+                        }
                     }
+                    FloatBuffer out = FloatBuffer.allocate(n + 1);
+                    out.put(n, -1f); // not written past n
+                    HostDropout.fill(out, seed, n, rate);
+                    float[] actual = new float[n];
+                    out.get(0, actual);
+                    assertArrayEquals(expected, actual, "n " + n + ", seed " + seed + ", rate " + rate);
+                    assertEquals(-1f, out.get(n));
                 }
-                FloatBuffer out = FloatBuffer.allocate(n + 1);
-                out.put(n, -1f); // not written past n
-                HostDropout.fill(out, seed, n, rate);
-                float[] actual = new float[n];
-                out.get(0, actual);
-                assertArrayEquals(expected, actual, "n " + n + ", seed " + seed);
-                assertEquals(-1f, out.get(n));
             }
         }
     }
