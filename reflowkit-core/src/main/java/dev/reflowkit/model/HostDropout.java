@@ -91,7 +91,8 @@ public final class HostDropout {
     /**
      * The float with bits {@code keep} when {@code u >= threshold}, else 0, without a branch: for
      * 24-bit {@code u} and {@code threshold} the sign of {@code u - threshold} makes the bit mask
-     * (a ternary here mispredicts on every dropped element; this fills masks about 20% faster).
+     * (a ternary here mispredicts on every dropped element; the fill takes a third less time,
+     * docs/PERFORMANCE.md point 9).
      */
     private static float masked(int keep, int u, int threshold) {
         return Float.intBitsToFloat(keep & ~((u - threshold) >> 31));
