@@ -217,12 +217,23 @@ public final class TorchReference {
                 results.put(w.name() + COMPOSITE, measurement(w, c, w.name() + COMPOSITE));
             }
         }
+        return new Run(results, info(root), root.path("startup_s").asDouble(Double.NaN));
+    }
+
+    /**
+     * The reference's versions and settings from its report (a batch run's result file or a
+     * session's ready line): torch, Python, threads, inter-op threads, BLAS, oneDNN.
+     *
+     * @param root the report
+     * @return the entries, numbers as doubles
+     */
+    static Map<String, Object> info(JsonNode root) {
         Map<String, Object> info = new LinkedHashMap<>();
         for (String key : List.of("torch", "python", "threads", "interop_threads", "blas", "mkldnn")) {
             JsonNode v = root.path(key);
             info.put(key, v.isNumber() ? (Object) v.asDouble() : v.asText());
         }
-        return new Run(results, info, root.path("startup_s").asDouble(Double.NaN));
+        return info;
     }
 
     private static Measurement measurement(Workload w, JsonNode r, String name) throws IOException {

@@ -5,8 +5,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -30,7 +28,7 @@ public final class TorchSession implements AutoCloseable {
     private final PrintWriter commands;
     private final BlockingQueue<String> answers = new LinkedBlockingQueue<>();
     private final long timeoutSeconds;
-    private final Map<String, Object> info = new LinkedHashMap<>();
+    private final Map<String, Object> info;
     private final double startupSeconds;
     private double peakRssMb = Double.NaN;
     private volatile String lastLog = "";
@@ -60,10 +58,7 @@ public final class TorchSession implements AutoCloseable {
         reader.start();
         String ready = answer("ready");
         JsonNode root = new ObjectMapper().readTree(ready);
-        for (String key : List.of("torch", "python", "threads", "interop_threads", "blas", "mkldnn")) {
-            JsonNode v = root.path(key);
-            info.put(key, v.isNumber() ? (Object) v.asDouble() : v.asText());
-        }
+        info = TorchReference.info(root);
         startupSeconds = root.path("startup_s").asDouble(Double.NaN);
     }
 
