@@ -1,6 +1,7 @@
 package dev.reflowkit.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -25,6 +26,7 @@ class BenchCommandTest {
         String md = Files.readString(dir.resolve("bench.md"));
         assertTrue(md.contains("| mlp-sample-9 | samples/s at 9 NFE, batch 1000 |"), md);
         assertTrue(md.contains("PyTorch reference: not requested (--no-reference)"), md);
+        assertFalse(md.contains("NaN"), "no matmul peak was measured: GFLOP/s without a share of it\n" + md);
         assertEquals(md, r.out(), "the report is also printed");
         JsonNode json = new ObjectMapper().readTree(dir.resolve("bench.json").toFile());
         JsonNode row = json.path("rows").get(0);

@@ -152,7 +152,11 @@ public final class BenchReport {
         return String.format(Locale.ROOT, "%.2f s (median of %d runs)", v[v.length / 2], v.length);
     }
 
+    /** Achieved GFLOP/s and its share of the peak; without a measured peak (matmul not run), the figure alone. */
     private static String gflops(double achieved, double peak) {
+        if (!(peak > 0)) {
+            return String.format(Locale.ROOT, "%.1f", achieved);
+        }
         return String.format(Locale.ROOT, "%.1f (%.0f%%)", achieved, 100 * achieved / peak);
     }
 

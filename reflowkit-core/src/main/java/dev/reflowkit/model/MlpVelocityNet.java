@@ -45,6 +45,8 @@ public final class MlpVelocityNet extends AbstractBlock {
     private final List<Linear> layers = new ArrayList<>();
     private final int classes;
     private final Parameter classEmbedding;
+    /** The time embedding's frequencies on the parameters' manager, made on first fused call. */
+    private volatile NDArray frequencies;
 
     private MlpVelocityNet(Builder b) {
         super(VERSION);
@@ -109,9 +111,20 @@ public final class MlpVelocityNet extends AbstractBlock {
             weights.add(ps.getValue(layer.getParameters().get("weight"), x.getDevice(), false));
             biases.add(ps.getValue(layer.getParameters().get("bias"), x.getDevice(), false));
         }
-        try (NDArray frequencies = timeEmbedding.frequencies(x.getManager())) {
-            return FusedKernels.mlpSilu(x, t, frequencies, weights, biases);
+        return FusedKernels.mlpSilu(x, t, frequencies(weights.get(0)), weights, biases);
+    }
+
+    /**
+     * The time embedding's frequencies as an array on the manager of a parameter, created once and
+     * kept until that manager closes: a constant, so an evaluation does not copy it from the host.
+     */
+    private NDArray frequencies(NDArray parameter) {
+        NDArray f = frequencies;
+        if (f == null || f.isReleased() || f.getManager() != parameter.getManager()) {
+            f = timeEmbedding.frequencies(parameter.getManager());
+            frequencies = f;
         }
+        return f;
     }
 
     /** {@inheritDoc} */

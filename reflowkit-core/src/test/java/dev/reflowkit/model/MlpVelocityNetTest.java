@@ -61,6 +61,34 @@ class MlpVelocityNetTest {
     }
 
     @Test
+    void theOneCallForwardKeepsItsTimeFrequenciesWithTheParameters() {
+        try (NDManager m = Engines.newManager()) {
+            MlpVelocityNet n = MlpVelocityNet.builder().setDim(2).optHidden(8).optDepth(2).optTimeEmbedding(8, 1000f)
+                    .build();
+            n.initialize(m, DataType.FLOAT32, new Shape(1, 2), new Shape(1));
+            BlockVelocityField f = new BlockVelocityField(n, m);
+            ParameterStore ps = new ParameterStore(m, false);
+            float[] first = null;
+            // Each evaluation in a manager closed right after (as a solver step's): what the first
+            // one keeps must live with the parameters, not with that manager.
+            for (int call = 0; call < 3; call++) {
+                try (NDManager step = m.newSubManager()) {
+                    NDArray x = step.create(new float[] {0.5f, -1f, 2f, 0.25f}, new Shape(2, 2));
+                    NDArray t = step.create(new float[] {0.2f, 0.7f});
+                    float[] v = f.velocity(x, t).toFloatArray();
+                    if (first == null) {
+                        first = v;
+                        NDArray blocks = FusedKernels.withComposite(() -> Engines.withoutGradients(
+                                () -> n.forward(ps, new NDList(x, t), false).singletonOrThrow()));
+                        assertArrayEquals(blocks.toFloatArray(), v, 1e-5f);
+                    }
+                    assertArrayEquals(first, v, 0f);
+                }
+            }
+        }
+    }
+
+    @Test
     void dependsOnTime() {
         try (NDManager m = Engines.newManager()) {
             BlockVelocityField f = new BlockVelocityField(net(m, 0f), m);
