@@ -35,7 +35,7 @@ import picocli.CommandLine.Option;
             "Memory checks: RSS every 100 steps over a 10 000-step training run (slope after warm-up), and peak RSS"
                 + " of generating 100 000 and 1 000 000 2-D pairs (at 9 NFE; memory does not depend on the NFE).",
             "Writes DIR/bench.md and DIR/bench.json. The reference needs Debian's python3-torch: run bench/setup.sh"
-                + " once (docs/PERFORMANCE.md). About 11 minutes on 2 cores; --quick takes about 3."
+                + " once (docs/PERFORMANCE.md). About 13 minutes on 2 cores; --quick takes about 3."
         })
 final class BenchCommand implements Callable<Integer> {
 
