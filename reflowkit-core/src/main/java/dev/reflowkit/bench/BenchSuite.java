@@ -42,8 +42,8 @@ public final class BenchSuite {
         int q = quick ? 5 : 1;
         List<Workload> out = new ArrayList<>();
         out.add(new Workload("matmul-1024", Workload.Kind.MATMUL, null, new long[0], 1024, 3, 30 / q, 0, Double.NaN));
-        // MLP sampling batches take 30-400 ms: enough of them that each of the paired turns lasts
-        // about as long as a U-Net batch (docs/PERFORMANCE.md, "Rounds and turns").
+        // MLP sampling batches take 30-400 ms: enough of them that each paired turn lasts most of a
+        // second, not 0.13 s (docs/PERFORMANCE.md, "Rounds and turns").
         out.addAll(model("mlp", config(MLP), new long[] {2}, 0.8, 50, 1000 / q, Math.max(2, 10 / q), 100 / q, 2,
                 Math.max(1, 10 / q)));
         out.addAll(model("unet", config(UNET), new long[] {1, 16, 16}, 1.0, 10, 100 / q, 1, Math.max(1, 4 / q), 1,
