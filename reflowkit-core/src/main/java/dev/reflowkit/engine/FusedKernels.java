@@ -184,6 +184,34 @@ public final class FusedKernels {
     }
 
     /**
+     * The concatenation of two activations along the channel axis, {@code cat([a, b], 1)}, made
+     * directly in the memory order {@link #inferenceLayout} picks for its width: for 32 or more
+     * channels both parts are arranged channels-last first (a no-op for a part that already is),
+     * so that the concatenation writes channels-last itself. The values equal
+     * {@code inferenceLayout(cat([a, b], 1))}; the way there is cheaper: PyTorch concatenates
+     * parts of different orders (a U-Net's wide channels-last features and a narrow {@code NCHW}
+     * skip) in {@code NCHW}, and converting 48 channels afterwards cost more than the
+     * concatenation (U-Net sampling 1.06-1.08x as fast, docs/PERFORMANCE.md).
+     *
+     * @param a the first part, shape {@code (N, Ca, H, W)}
+     * @param b the second part, shape {@code (N, Cb, H, W)}
+     * @return shape {@code (N, Ca + Cb, H, W)}, attached to the manager of {@code a}, or null if
+     *     fused kernels are not available
+     */
+    public static NDArray inferenceConcat(NDArray a, NDArray b) {
+        if (!enabled()) {
+            return null;
+        }
+        PtSymbolBlock module = MODULES.computeIfAbsent("concat", k -> load("InferenceConcat", String.format(
+                Locale.ROOT,
+                "  def forward(self: __torch__.InferenceConcat, a: Tensor, b: Tensor) -> Tensor:\n"
+                        + "    if a.size(1) + b.size(1) >= %d:\n"
+                        + "      return torch.cat([a.contiguous(memory_format=2), b.contiguous(memory_format=2)], 1)\n"
+                        + "    return torch.cat([a.contiguous(), b.contiguous()], 1)\n", CHANNELS_LAST_MIN_CHANNELS)));
+        return module == null ? null : run(module, new NDList(a, b));
+    }
+
+    /**
      * Whether an activation is stored channels-last (and not also plainly contiguous): for tests.
      *
      * @param x the array

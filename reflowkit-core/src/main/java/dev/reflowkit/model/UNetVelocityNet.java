@@ -268,7 +268,7 @@ public final class UNetVelocityNet extends AbstractBlock {
         for (Stage s : up) {
             if (s.res() != null) {
                 NDArray skip = skips.pop();
-                h = replace(h, arranged(NDArrays.concat(new NDList(h, skip), 1), arrange));
+                h = replace(h, concatenated(h, skip, arrange));
                 skip.close();
             }
             h = replace(h, arranged(apply(ps, s, h, e, training), arrange));
@@ -289,6 +289,15 @@ public final class UNetVelocityNet extends AbstractBlock {
         }
         NDArray out = FusedKernels.inferenceLayout(h);
         return out == null ? h : replace(h, out);
+    }
+
+    /**
+     * {@code cat([h, skip], 1)}, made in the memory order of {@link #arranged} where
+     * {@code arrange} is true (the arguments stay open).
+     */
+    private static NDArray concatenated(NDArray h, NDArray skip, boolean arrange) {
+        NDArray joined = arrange ? FusedKernels.inferenceConcat(h, skip) : null;
+        return joined != null ? joined : arranged(NDArrays.concat(new NDList(h, skip), 1), arrange);
     }
 
     /** Closes {@code used} (no longer needed) and returns {@code next}. */

@@ -9,6 +9,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.convolutional.Conv2d;
@@ -77,6 +79,29 @@ class FusedKernelsTest {
             assertArrayEquals(wide.toFloatArray(), again.toFloatArray(), 0f);
             NDArray flat = m.randomNormal(new Shape(3, 40));
             assertArrayEquals(flat.toFloatArray(), FusedKernels.inferenceLayout(flat).toFloatArray(), 0f);
+        }
+    }
+
+    @Test
+    void inferenceConcatEqualsTheConcatenationInTheLayoutOfItsWidth() {
+        try (NDManager m = Engines.newManager()) {
+            Engines.engine().setRandomSeed(7);
+            // The U-Net's case: wide channels-last features and a narrow NCHW skip.
+            NDArray features = FusedKernels.inferenceLayout(m.randomNormal(new Shape(2, 32, 4, 3)));
+            NDArray skip = m.randomNormal(new Shape(2, 16, 4, 3));
+            NDArray wide = FusedKernels.inferenceConcat(features, skip);
+            assertEquals(new Shape(2, 48, 4, 3), wide.getShape());
+            assertTrue(FusedKernels.isChannelsLast(wide), "48 channels: channels-last");
+            assertArrayEquals(NDArrays.concat(new NDList(features, skip), 1).toFloatArray(), wide.toFloatArray(), 0f);
+            assertFalse(FusedKernels.isChannelsLast(skip), "the arguments are left as they were");
+            assertTrue(FusedKernels.isChannelsLast(features));
+            NDArray a = m.randomNormal(new Shape(2, 8, 4, 3));
+            NDArray narrow = FusedKernels.inferenceConcat(a, skip);
+            assertFalse(FusedKernels.isChannelsLast(narrow), "24 channels: NCHW");
+            assertArrayEquals(NDArrays.concat(new NDList(a, skip), 1).toFloatArray(), narrow.toFloatArray(), 0f);
+            NDArray twoNarrow = FusedKernels.inferenceConcat(skip, skip);
+            assertTrue(FusedKernels.isChannelsLast(twoNarrow), "two NCHW parts, 32 channels: channels-last");
+            assertArrayEquals(NDArrays.concat(new NDList(skip, skip), 1).toFloatArray(), twoNarrow.toFloatArray(), 0f);
         }
     }
 
