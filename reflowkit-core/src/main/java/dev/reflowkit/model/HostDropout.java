@@ -6,8 +6,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
-import java.nio.FloatBuffer;
-import java.util.SplittableRandom;
+import java.nio.IntBuffer;
 
 /**
  * Inverted dropout whose Bernoulli mask is drawn on the host: {@code y = x * m / (1 - p)} with
@@ -16,16 +15,35 @@ import java.util.SplittableRandom;
  * <p>PyTorch draws a dropout mask on the CPU with one serial Mersenne-Twister call per element
  * (about 15 ns each on our machines, measured in docs/PERFORMANCE.md: 8 ms for a 64x32x16x16
  * activation). Here the engine's generator draws one 64-bit seed per call, so masks follow
- * {@code Engine.setRandomSeed} as before and a resumed run draws the same masks, and a
- * {@link SplittableRandom} of that seed fills the mask, already scaled by {@code 1 / (1 - p)}, in a
- * tight loop (two elements per 64-bit draw, each kept when its 24-bit uniform is at least
- * {@code p * 2^24}), straight into a reused direct buffer. The engine copies the mask into its
- * own memory (autograd keeps it for the backward pass), and it multiplies {@code x} as a tensor
+ * {@code Engine.setRandomSeed} as before and a resumed run draws the same masks, and element
+ * {@code i} of the mask is a counter-based hash of the seed and {@code i}: with {@code lo} and
+ * {@code hi} the seed's low and high 32 bits and all arithmetic modulo 2^32,
+ * <pre>
+ * h_i = mix(mix(i * 0x9E3779B9 + lo) ^ hi),   mix(z) = z ^ z>>>16, * 0x21F0AAAD, ^ >>>15, * 0x735A2D97, ^ >>>15
+ * m_i = (h_i >>> 8) >= p * 2^24
+ * </pre>
+ * ({@code mix} is a bijective 32-bit integer hash with low bias; the golden-ratio multiplier
+ * spreads neighbouring counters). Every element is independent of the others' computation, so the
+ * fill runs as a vectorizable loop over blocks of 4096 elements (about four times as fast as the
+ * serial {@link java.util.SplittableRandom} draws it replaced, docs/PERFORMANCE.md), the scaled
+ * mask written straight into a reused direct buffer. The engine copies the mask into its own
+ * memory (autograd keeps it for the backward pass), and it multiplies {@code x} as a tensor
  * operand, so the gradient is {@code g * m / (1 - p)}.
  */
 public final class HostDropout {
 
     private static final double TWO_24 = 1 << 24;
+    private static final int BLOCK = 4096;
+    private static final int PHI = 0x9E3779B9;
+    /** {@code j * PHI} for {@code j < BLOCK}: the counters of a block, indexed like its output. */
+    private static final int[] COUNTERS = new int[BLOCK];
+
+    static {
+        for (int j = 0; j < BLOCK; j++) {
+            COUNTERS[j] = j * PHI;
+        }
+    }
+
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private HostDropout() {}
@@ -55,7 +73,7 @@ public final class HostDropout {
         int n = Math.toIntExact(x.size());
         ByteBuffer buffer = SCRATCH.get().ensure(n);
         buffer.clear().limit(4 * n);
-        fill(buffer.asFloatBuffer(), seed, n, rate);
+        fill(buffer.asIntBuffer(), seed, n, rate);
         NDArray mask;
         try (NDArray view = manager.create(buffer, x.getShape(), DataType.FLOAT32)) {
             mask = view.duplicate(); // engine memory; the buffer is reused by the next call
@@ -64,43 +82,53 @@ public final class HostDropout {
     }
 
     /**
-     * Writes the scaled mask of a seed: {@code 1 / (1 - p)} where kept, 0 where dropped, each
-     * {@code nextLong()} of a {@code new SplittableRandom(seed)} deciding two elements in order
-     * (bits 40-63, then bits 8-31); written straight into the buffer the engine copies from.
+     * Writes the scaled mask of a seed as float bits: {@code 1 / (1 - p)} where kept, 0 where
+     * dropped, element {@code i} decided by the hash {@code h_i} of the class comment; block by
+     * block, straight into the buffer the engine copies from.
      *
-     * @param out where to write n values, from index 0
+     * @param out where to write n float bit patterns, from index 0
      * @param seed the seed
      * @param n the element count
      * @param rate the drop probability p
      */
-    static void fill(FloatBuffer out, long seed, int n, float rate) {
+    static void fill(IntBuffer out, long seed, int n, float rate) {
         int keep = Float.floatToRawIntBits(1f / (1f - rate));
         int threshold = (int) Math.ceil(rate * TWO_24); // keep when u24 >= threshold: P = 1 - p (to 2^-24)
-        SplittableRandom random = new SplittableRandom(seed);
-        int i = 0;
-        for (; i + 1 < n; i += 2) {
-            long bits = random.nextLong();
-            out.put(i, masked(keep, (int) (bits >>> 40), threshold));
-            out.put(i + 1, masked(keep, (int) ((bits >>> 8) & 0xFFFFFF), threshold));
-        }
-        if (i < n) {
-            out.put(i, masked(keep, (int) (random.nextLong() >>> 40), threshold));
+        int[] block = SCRATCH.get().block;
+        for (int base = 0; base < n; base += BLOCK) {
+            maskBlock(block, base * PHI + (int) seed, (int) (seed >>> 32), keep, threshold);
+            out.put(base, block, 0, Math.min(BLOCK, n - base));
         }
     }
 
     /**
-     * The float with bits {@code keep} when {@code u >= threshold}, else 0, without a branch: for
-     * 24-bit {@code u} and {@code threshold} the sign of {@code u - threshold} makes the bit mask
-     * (a ternary here mispredicts on every dropped element; the fill takes a third less time,
+     * One block of the mask: {@code block[j]} for the element at counter {@code base + j}, given
+     * {@code offset = base * PHI + lo}. A loop C2 vectorizes (every array indexed by {@code j}).
+     * The select has no branch: for 24-bit {@code u} and {@code threshold} the sign of
+     * {@code u - threshold} makes the bit mask (a ternary mispredicts on every dropped element,
      * docs/PERFORMANCE.md point 9).
      */
-    private static float masked(int keep, int u, int threshold) {
-        return Float.intBitsToFloat(keep & ~((u - threshold) >> 31));
+    private static void maskBlock(int[] block, int offset, int hi, int keep, int threshold) {
+        int[] counters = COUNTERS;
+        for (int j = 0; j < BLOCK; j++) {
+            int h = mix(mix(counters[j] + offset) ^ hi);
+            block[j] = keep & ~(((h >>> 8) - threshold) >> 31);
+        }
     }
 
-    /** Per thread: the direct buffer of the last mask, reused (no garbage per call). */
+    /** The 32-bit integer hash {@code mix} of the class comment (bijective). */
+    static int mix(int z) {
+        z ^= z >>> 16;
+        z *= 0x21F0AAAD;
+        z ^= z >>> 15;
+        z *= 0x735A2D97;
+        return z ^ (z >>> 15);
+    }
+
+    /** Per thread: the direct buffer of the last mask and a block, reused (no garbage per call). */
     private static final class Scratch {
         private ByteBuffer buffer = ByteBuffer.allocateDirect(0);
+        private final int[] block = new int[BLOCK];
 
         ByteBuffer ensure(int n) {
             if (buffer.capacity() < 4 * n) {

@@ -12,9 +12,8 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
 import dev.reflowkit.engine.Engines;
-import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
 import java.util.Arrays;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class HostDropoutTest {
@@ -37,32 +36,73 @@ class HostDropoutTest {
         }
     }
 
+    /** The hash of the class comment, element by element, written independently of the blocks. */
+    private static int hash(long seed, int i) {
+        int z = i * 0x9E3779B9 + (int) seed;
+        for (int round = 0; round < 2; round++) {
+            z ^= z >>> 16;
+            z *= 0x21F0AAAD;
+            z ^= z >>> 15;
+            z *= 0x735A2D97;
+            z ^= z >>> 15;
+            if (round == 0) {
+                z ^= (int) (seed >>> 32);
+            }
+        }
+        return z;
+    }
+
     @Test
-    void theMaskIsThatOfASplittableRandomOfTheSeed() {
-        // The draws of one generator in order, two elements per draw (odd sizes end with a
-        // half-used draw), and nothing written past the mask; rates at both ends of the threshold.
-        for (int n : new int[] {1, 7, 1000, 100_003}) {
+    void theMaskIsTheHashOfTheSeedAndTheElementIndex() {
+        // Sizes below, at and across the 4096-element blocks, nothing written past the mask;
+        // rates at both ends of the threshold.
+        for (int n : new int[] {1, 7, 4096, 4097, 100_003}) {
             for (long seed : new long[] {0L, -5L, 123_456_789_012L}) {
                 for (float rate : new float[] {0f, 1e-7f, 0.3f, 0.9f}) {
                     float[] expected = new float[n];
-                    SplittableRandom random = new SplittableRandom(seed);
                     int threshold = (int) Math.ceil(rate * (1 << 24));
-                    for (int i = 0; i < n; i += 2) {
-                        long bits = random.nextLong();
-                        expected[i] = (int) (bits >>> 40) >= threshold ? 1f / (1f - rate) : 0f;
-                        if (i + 1 < n) {
-                            expected[i + 1] = (int) ((bits >>> 8) & 0xFFFFFF) >= threshold ? 1f / (1f - rate) : 0f;
-                        }
+                    for (int i = 0; i < n; i++) {
+                        expected[i] = (hash(seed, i) >>> 8) >= threshold ? 1f / (1f - rate) : 0f;
                     }
-                    FloatBuffer out = FloatBuffer.allocate(n + 1);
-                    out.put(n, -1f); // not written past n
+                    IntBuffer out = IntBuffer.allocate(n + 1);
+                    out.put(n, -1); // not written past n
                     HostDropout.fill(out, seed, n, rate);
                     float[] actual = new float[n];
-                    out.get(0, actual);
+                    for (int i = 0; i < n; i++) {
+                        actual[i] = Float.intBitsToFloat(out.get(i));
+                    }
                     assertArrayEquals(expected, actual, "n " + n + ", seed " + seed + ", rate " + rate);
-                    assertEquals(-1f, out.get(n));
+                    assertEquals(-1, out.get(n));
                 }
             }
+        }
+    }
+
+    @Test
+    void neighbouringElementsAndNeighbouringSeedsAreIndependent() {
+        // Counters and seeds that differ by one must not give related masks: pairs of elements
+        // (i, i + 1), (i, i + 4096) and (element i under seeds s and s + 1, s + 2^32) are both
+        // dropped with probability p^2. 400 000 pairs: standard deviation of the count ~240.
+        int n = 400_001;
+        float p = 0.3f;
+        IntBuffer a = IntBuffer.allocate(n + 4096);
+        IntBuffer b = IntBuffer.allocate(n);
+        IntBuffer c = IntBuffer.allocate(n);
+        HostDropout.fill(a, 42L, n + 4096, p);
+        HostDropout.fill(b, 43L, n, p);
+        HostDropout.fill(c, 42L + (1L << 32), n, p);
+        long[] both = new long[4];
+        for (int i = 0; i < n - 1; i++) {
+            boolean dropped = a.get(i) == 0;
+            both[0] += dropped && a.get(i + 1) == 0 ? 1 : 0;
+            both[1] += dropped && a.get(i + 4096) == 0 ? 1 : 0;
+            both[2] += dropped && b.get(i) == 0 ? 1 : 0;
+            both[3] += dropped && c.get(i) == 0 ? 1 : 0;
+        }
+        double expected = (n - 1) * (double) p * p;
+        double sd = Math.sqrt((n - 1) * p * p * (1 - p * p));
+        for (int k = 0; k < 4; k++) {
+            assertEquals(expected, both[k], 5 * sd, "pair kind " + k);
         }
     }
 
