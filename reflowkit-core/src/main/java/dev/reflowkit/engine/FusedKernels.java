@@ -33,8 +33,9 @@ import java.util.function.Supplier;
  * native calls for its optimizer instead of several per parameter.
  *
  * <p>For sampling: {@link #upsampleNearest2x} (nearest upsampling without PyTorch 2.7.1's extra
- * copies), {@link #mlpSilu} (a whole MLP forward in one call) and {@link #inferenceLayout}
- * (channels-last memory order for wide activations).
+ * copies), {@link #mlpSilu} (a whole MLP forward in one call), {@link #inferenceLayout}
+ * (channels-last memory order for wide activations) and {@link #inferenceConcat} (a concatenation
+ * made in that order).
  *
  * <p>Where the engine is not PyTorch, or a module cannot be loaded, the methods return null or
  * false and callers use DJL's operations (same results to float32 rounding); set

@@ -19,12 +19,13 @@ import java.nio.IntBuffer;
  * {@code i} of the mask is a counter-based hash of the seed and {@code i}: with {@code lo} and
  * {@code hi} the seed's low and high 32 bits and all arithmetic modulo 2^32,
  * <pre>
- * h_i = mix(mix(i * 0x9E3779B9 + lo) ^ hi),   mix(z) = z ^ z>>>16, * 0x21F0AAAD, ^ >>>15, * 0x735A2D97, ^ >>>15
- * m_i = (h_i >>> 8) >= p * 2^24
+ * h_i = mix(mix(i * 0x9E3779B9 + lo) ^ hi)
+ * mix(z): z ^= z >>> 16; z *= 0x21F0AAAD; z ^= z >>> 15; z *= 0x735A2D97; z ^= z >>> 15
+ * m_i = 1 if (h_i >>> 8) >= p * 2^24, else 0
  * </pre>
  * ({@code mix} is a bijective 32-bit integer hash with low bias; the golden-ratio multiplier
  * spreads neighbouring counters). Every element is independent of the others' computation, so the
- * fill runs as a vectorizable loop over blocks of 4096 elements (about four times as fast as the
+ * fill runs as a vectorizable loop over blocks of 4096 elements (three to five times as fast as the
  * serial {@link java.util.SplittableRandom} draws it replaced, docs/PERFORMANCE.md), the scaled
  * mask written straight into a reused direct buffer. The engine copies the mask into its own
  * memory (autograd keeps it for the backward pass), and it multiplies {@code x} as a tensor
@@ -37,14 +38,13 @@ public final class HostDropout {
     private static final int PHI = 0x9E3779B9;
     /** {@code j * PHI} for {@code j < BLOCK}: the counters of a block, indexed like its output. */
     private static final int[] COUNTERS = new int[BLOCK];
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     static {
         for (int j = 0; j < BLOCK; j++) {
             COUNTERS[j] = j * PHI;
         }
     }
-
-    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private HostDropout() {}
 
@@ -117,7 +117,7 @@ public final class HostDropout {
     }
 
     /** The 32-bit integer hash {@code mix} of the class comment (bijective). */
-    static int mix(int z) {
+    private static int mix(int z) {
         z ^= z >>> 16;
         z *= 0x21F0AAAD;
         z ^= z >>> 15;
