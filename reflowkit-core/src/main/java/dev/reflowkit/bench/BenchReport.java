@@ -105,7 +105,7 @@ public final class BenchReport {
                     .append(torch ? num(BenchRow.peakRss(row.torch())) : "–").append(" | ")
                     .append(row.torchComposite().isEmpty() ? "–" : String.format(Locale.ROOT, "%s (%.2f)",
                             num(BenchRow.median(row.torchComposite()) / scale),
-                            row.reflowkitItemsPerSecond() / BenchRow.median(row.torchComposite())))
+                            row.compositeRatio()))
                     .append(" |\n");
         }
         sb.append('\n').append(String.format(Locale.ROOT, "Engine start-up (load PyTorch, first operation): ReflowKit"
@@ -118,7 +118,8 @@ public final class BenchReport {
                 + " passes); the percentage is of the same side's measured matmul peak. The last column runs the"
                 + " PyTorch networks with ReflowKit's op graph (a SiLU alone as x * sigmoid(x), a GroupNorm alone"
                 + " as layer norm + per-channel affine: DJL exposes no fused kernel for either; a GroupNorm followed"
-                + " by SiLU native, as ReflowKit fuses that pair through TorchScript), first round only.\n");
+                + " by SiLU native, as ReflowKit fuses that pair through TorchScript), first round only, in its own process;"
+                + " its ratio is ReflowKit's first round over it.\n");
         if (!r.memory().isEmpty()) {
             sb.append("\n## Memory (run first, in a fresh process)\n\n| check | RSS after warm-up MiB | RSS at end MiB"
                     + " | after warm-up (training: 20% of the steps; pairs: 10% of the time) | peak MiB |\n"

@@ -71,6 +71,18 @@ public record BenchRow(Workload workload, List<Measurement> reflowkit, List<Meas
     }
 
     /**
+     * ReflowKit over PyTorch running ReflowKit's op graph, both from the first round: the
+     * composite runs only then, so ReflowKit's median over all rounds would compare different
+     * moments of the machine.
+     *
+     * @return the ratio, NaN where the composite was not measured
+     */
+    public double compositeRatio() {
+        return torchComposite.isEmpty() || reflowkit.isEmpty() ? Double.NaN
+                : reflowkit.get(0).itemsPerSecond() / median(torchComposite);
+    }
+
+    /**
      * Achieved GFLOP/s of a side's median.
      *
      * @param side ReflowKit's or PyTorch's measurements

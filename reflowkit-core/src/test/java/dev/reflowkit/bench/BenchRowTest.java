@@ -32,6 +32,16 @@ class BenchRowTest {
     }
 
     @Test
+    void theCompositeIsComparedWithTheFirstRound() {
+        BenchRow row = new BenchRow(workload("unet-train", Workload.Kind.TRAIN),
+                List.of(items(150), items(100), items(100)), List.of(items(100), items(100), items(100)),
+                List.of(items(120)), 3e6);
+        assertEquals(150 / 120.0, row.compositeRatio(), 1e-12, "the round the composite shared, not the median");
+        assertTrue(Double.isNaN(new BenchRow(workload("unet-train", Workload.Kind.TRAIN), List.of(items(1)),
+                List.of(items(1)), List.of(), 1).compositeRatio()));
+    }
+
+    @Test
     void targetsFollowTheIssue() {
         List<Workload> suite = BenchSuite.standard(false);
         for (Workload w : suite) {
