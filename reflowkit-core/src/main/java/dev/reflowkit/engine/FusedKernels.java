@@ -135,18 +135,14 @@ public final class FusedKernels {
      *     kernels are not available
      */
     public static NDArray upsampleNearest2x(NDArray x) {
-        if (!enabled()) {
-            return null;
-        }
-        PtSymbolBlock module = MODULES.computeIfAbsent("upsample2x", k -> load("Upsample2x",
+        return forward("Upsample2x",
                 "  def forward(self: __torch__.Upsample2x, x: Tensor) -> Tensor:\n"
                         + "    if (torch.is_grad_enabled() and x.requires_grad) or (not x.is_contiguous()\n"
                         + "        and x.is_contiguous(memory_format=2)):\n"
                         + "      return torch.upsample_nearest2d(x, [2 * x.size(2), 2 * x.size(3)])\n"
                         + "    n, c, h, w = x.size(0), x.size(1), x.size(2), x.size(3)\n"
                         + "    y = x.unsqueeze(4).expand([n, c, h, w, 2]).reshape([n, c, h, 2 * w])\n"
-                        + "    return y.unsqueeze(3).expand([n, c, h, 2, 2 * w]).reshape([n, c, 2 * h, 2 * w])\n"));
-        return module == null ? null : run(module, new NDList(x));
+                        + "    return y.unsqueeze(3).expand([n, c, h, 2, 2 * w]).reshape([n, c, 2 * h, 2 * w])\n", x);
     }
 
     /**
@@ -170,18 +166,13 @@ public final class FusedKernels {
      *     kernels are not available
      */
     public static NDArray inferenceLayout(NDArray x) {
-        if (!enabled()) {
-            return null;
-        }
-        PtSymbolBlock module = MODULES.computeIfAbsent("layout", k -> load("InferenceLayout", String.format(
-                Locale.ROOT,
+        return forward("InferenceLayout", String.format(Locale.ROOT,
                 "  def forward(self: __torch__.InferenceLayout, x: Tensor) -> Tensor:\n"
                         + "    if x.dim() != 4:\n"
                         + "      return x\n"
                         + "    if x.size(1) >= %d:\n"
                         + "      return x.contiguous(memory_format=2)\n"
-                        + "    return x.contiguous()\n", CHANNELS_LAST_MIN_CHANNELS)));
-        return module == null ? null : run(module, new NDList(x));
+                        + "    return x.contiguous()\n", CHANNELS_LAST_MIN_CHANNELS), x);
     }
 
     /**
@@ -200,16 +191,11 @@ public final class FusedKernels {
      *     fused kernels are not available
      */
     public static NDArray inferenceConcat(NDArray a, NDArray b) {
-        if (!enabled()) {
-            return null;
-        }
-        PtSymbolBlock module = MODULES.computeIfAbsent("concat", k -> load("InferenceConcat", String.format(
-                Locale.ROOT,
+        return forward("InferenceConcat", String.format(Locale.ROOT,
                 "  def forward(self: __torch__.InferenceConcat, a: Tensor, b: Tensor) -> Tensor:\n"
                         + "    if a.size(1) + b.size(1) >= %d:\n"
                         + "      return torch.cat([a.contiguous(memory_format=2), b.contiguous(memory_format=2)], 1)\n"
-                        + "    return torch.cat([a.contiguous(), b.contiguous()], 1)\n", CHANNELS_LAST_MIN_CHANNELS)));
-        return module == null ? null : run(module, new NDList(a, b));
+                        + "    return torch.cat([a.contiguous(), b.contiguous()], 1)\n", CHANNELS_LAST_MIN_CHANNELS), a, b);
     }
 
     /**
@@ -407,6 +393,21 @@ public final class FusedKernels {
             handles[i] = (PtNDArray) xs.get(i);
         }
         return IValue.listFrom(handles);
+    }
+
+    /**
+     * Runs the {@code forward} of the module a class name stands for, loading it from its source
+     * on first use (one module per class name; the source must not vary between calls).
+     *
+     * @return the result, attached to the manager of the first input, or null if fused kernels
+     *     are not available
+     */
+    private static NDArray forward(String className, String source, NDArray... inputs) {
+        if (!enabled()) {
+            return null;
+        }
+        PtSymbolBlock module = MODULES.computeIfAbsent(className, k -> load(className, source));
+        return module == null ? null : run(module, new NDList(inputs));
     }
 
     /**
