@@ -50,6 +50,22 @@ public final class FusedKernels {
      */
     static final int CHANNELS_LAST_MIN_CHANNELS = 32;
 
+    /** The source of {@link #inferenceLayout}'s module (made once, not per call). */
+    private static final String INFERENCE_LAYOUT = String.format(Locale.ROOT,
+            "  def forward(self: __torch__.InferenceLayout, x: Tensor) -> Tensor:\n"
+                    + "    if x.dim() != 4:\n"
+                    + "      return x\n"
+                    + "    if x.size(1) >= %d:\n"
+                    + "      return x.contiguous(memory_format=2)\n"
+                    + "    return x.contiguous()\n", CHANNELS_LAST_MIN_CHANNELS);
+
+    /** The source of {@link #inferenceConcat}'s module. */
+    private static final String INFERENCE_CONCAT = String.format(Locale.ROOT,
+            "  def forward(self: __torch__.InferenceConcat, a: Tensor, b: Tensor) -> Tensor:\n"
+                    + "    if a.size(1) + b.size(1) >= %d:\n"
+                    + "      return torch.cat([a.contiguous(memory_format=2), b.contiguous(memory_format=2)], 1)\n"
+                    + "    return torch.cat([a.contiguous(), b.contiguous()], 1)\n", CHANNELS_LAST_MIN_CHANNELS);
+
     private static final boolean ENABLED = !"false".equalsIgnoreCase(System.getProperty("reflowkit.fused"));
     private static final Map<String, PtSymbolBlock> MODULES = new ConcurrentHashMap<>();
     private static final ThreadLocal<Boolean> COMPOSITE = ThreadLocal.withInitial(() -> false);
@@ -166,13 +182,7 @@ public final class FusedKernels {
      *     kernels are not available
      */
     public static NDArray inferenceLayout(NDArray x) {
-        return forward("InferenceLayout", String.format(Locale.ROOT,
-                "  def forward(self: __torch__.InferenceLayout, x: Tensor) -> Tensor:\n"
-                        + "    if x.dim() != 4:\n"
-                        + "      return x\n"
-                        + "    if x.size(1) >= %d:\n"
-                        + "      return x.contiguous(memory_format=2)\n"
-                        + "    return x.contiguous()\n", CHANNELS_LAST_MIN_CHANNELS), x);
+        return forward("InferenceLayout", INFERENCE_LAYOUT, x);
     }
 
     /**
@@ -191,11 +201,7 @@ public final class FusedKernels {
      *     fused kernels are not available
      */
     public static NDArray inferenceConcat(NDArray a, NDArray b) {
-        return forward("InferenceConcat", String.format(Locale.ROOT,
-                "  def forward(self: __torch__.InferenceConcat, a: Tensor, b: Tensor) -> Tensor:\n"
-                        + "    if a.size(1) + b.size(1) >= %d:\n"
-                        + "      return torch.cat([a.contiguous(memory_format=2), b.contiguous(memory_format=2)], 1)\n"
-                        + "    return torch.cat([a.contiguous(), b.contiguous()], 1)\n", CHANNELS_LAST_MIN_CHANNELS), a, b);
+        return forward("InferenceConcat", INFERENCE_CONCAT, a, b);
     }
 
     /**

@@ -82,7 +82,7 @@ class HostDropoutTest {
     void neighbouringElementsAndNeighbouringSeedsAreIndependent() {
         // Counters and seeds that differ by one must not give related masks: pairs of elements
         // (i, i + 1), (i, i + 4096) and (element i under seeds s and s + 1, s + 2^32) are both
-        // dropped with probability p^2. 400 000 pairs: standard deviation of the count ~240.
+        // dropped with probability p^2. 400 000 pairs: standard deviation of the count ~180.
         int n = 400_001;
         float p = 0.3f;
         IntBuffer a = IntBuffer.allocate(n + 4096);
