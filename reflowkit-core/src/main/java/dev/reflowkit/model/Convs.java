@@ -8,8 +8,9 @@ import ai.djl.training.initializer.Initializer;
 import ai.djl.training.initializer.XavierInitializer;
 
 /**
- * Factories of the 2-D convolutions the U-Net uses (with bias, "same" padding) and its weight
- * initialization.
+ * Factories of the 2-D convolutions the U-Net uses (with bias, "same" padding; {@link
+ * FilterPaddedConv2d}, so that narrow ones train without oneDNN's NaN input gradients) and its
+ * weight initialization.
  */
 final class Convs {
 
@@ -44,7 +45,7 @@ final class Convs {
      * @return the unbuilt-shape convolution block
      */
     static Conv2d conv3x3(int filters, int stride) {
-        return Conv2d.builder()
+        return FilterPaddedConv2d.paddedBuilder()
                 .setKernelShape(new Shape(3, 3))
                 .setFilters(filters)
                 .optPadding(new Shape(1, 1))
@@ -59,6 +60,6 @@ final class Convs {
      * @return the convolution block
      */
     static Conv2d conv1x1(int filters) {
-        return Conv2d.builder().setKernelShape(new Shape(1, 1)).setFilters(filters).build();
+        return FilterPaddedConv2d.paddedBuilder().setKernelShape(new Shape(1, 1)).setFilters(filters).build();
     }
 }
