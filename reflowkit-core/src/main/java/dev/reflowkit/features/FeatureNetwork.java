@@ -11,6 +11,7 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
+import dev.reflowkit.model.FilterPaddedConv2d;
 
 /**
  * A small convolutional image classifier whose penultimate layer is a feature space for image
@@ -66,7 +67,7 @@ public final class FeatureNetwork extends AbstractBlock {
     }
 
     private static Conv2d conv(int filters, int stride) {
-        return Conv2d.builder()
+        return FilterPaddedConv2d.paddedBuilder() // oneDNN's partly filled channel blocks (its javadoc)
                 .setKernelShape(new Shape(3, 3))
                 .setFilters(filters)
                 .optStride(new Shape(stride, stride))

@@ -35,7 +35,7 @@ import ai.djl.util.PairList;
  * the cost is one wider convolution where a layer is narrow (the U-Net's last convolution, 1 or 3
  * channels). Where no channel count needs padding it is a plain {@link Conv2d}.
  */
-final class FilterPaddedConv2d extends Conv2d {
+public final class FilterPaddedConv2d extends Conv2d {
 
     /** The channel block padded to: oneDNN's widest (AVX-512, float32). */
     static final int BLOCK = 16;
@@ -49,7 +49,7 @@ final class FilterPaddedConv2d extends Conv2d {
      *
      * @return a new builder
      */
-    static Builder paddedBuilder() {
+    public static Builder paddedBuilder() {
         return new Builder();
     }
 
@@ -101,7 +101,7 @@ final class FilterPaddedConv2d extends Conv2d {
     }
 
     /** Builds a {@link FilterPaddedConv2d}. */
-    static final class Builder extends Conv2d.Builder {
+    public static final class Builder extends Conv2d.Builder {
 
         private Builder() {}
 
