@@ -99,6 +99,17 @@ public abstract class FixedStepSolver implements OdeSolver {
         return c;
     }
 
+    /** Solvers of the same class are equal unless a subclass has settings that tell them apart. */
+    @Override
+    public boolean equals(Object o) {
+        return o != null && o.getClass() == getClass();
+    }
+
+    @Override
+    public int hashCode() {
+        return getClass().hashCode();
+    }
+
     @Override
     public String toString() {
         return name();

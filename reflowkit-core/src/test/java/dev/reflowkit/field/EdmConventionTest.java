@@ -99,7 +99,7 @@ class EdmConventionTest {
         try (NDManager m = manager.newSubManager()) {
             NDArray noise = m.create(new float[] {1.2f, -0.4f, 0.3f, -2.0f}, new Shape(2, 2));
             NDArray start = noise.mul(tMax); // x_t = sigmaMax n / (1 + sigmaMax)
-            SampleResult r = HeunSolver.builder().optEulerLastStep(true).build().solve(
+            SampleResult r = HeunSolver.builder().optLastStep(HeunSolver.LastStep.EULER).build().solve(
                     new EdmDenoiserField(GaussianFields.denoiser(S)), start, grid, false, null);
             // exact flow from tMax: x_0 = s / std(tMax) x_tMax, std(t)^2 = (1-t)^2 s^2 + t^2
             double std = Math.sqrt((1 - tMax) * (1 - tMax) * S * S + tMax * tMax);

@@ -76,11 +76,42 @@ class SolverAccuracyTest {
 
     @Test
     void heunWithEulerLastStepIsStillSecondOrder() {
-        OdeSolver heun = HeunSolver.builder().optEulerLastStep(true).build();
+        OdeSolver heun = HeunSolver.builder().optLastStep(HeunSolver.LastStep.EULER).build();
         for (int steps : new int[] {8, 16}) {
             double p = order(heun, steps);
             assertTrue(p >= 1.7 && p <= 2.3, "heun(euler last) order " + p + " at " + steps);
         }
+    }
+
+    @Test
+    void heunWithMidpointLastStepIsStillSecondOrder() {
+        OdeSolver heun = HeunSolver.builder().optLastStep(HeunSolver.LastStep.MIDPOINT).build();
+        for (int steps : new int[] {4, 8}) {
+            double p = order(heun, steps);
+            assertTrue(p >= 1.7 && p <= 2.3, "heun(midpoint last) order " + p + " at " + steps);
+        }
+    }
+
+    @Test
+    void heunWithRalstonLastStepIsStillSecondOrderAndBeatsTheEulerLastStep() {
+        OdeSolver heun = HeunSolver.builder().optLastStep(HeunSolver.LastStep.RALSTON3).build();
+        OdeSolver edm = HeunSolver.builder().optLastStep(HeunSolver.LastStep.EULER).build();
+        for (int steps : new int[] {4, 8}) {
+            double p = order(heun, steps);
+            assertTrue(p >= 1.7 && p <= 2.3, "heun(ralston3 last) order " + p + " at " + steps);
+            assertTrue(linearError(heun, steps) < linearError(edm, steps), "ralston vs euler last step at " + steps);
+        }
+    }
+
+    @Test
+    void rk4WithInteriorLastStepIsStillFourthOrder() {
+        OdeSolver rk4 = Rk4Solver.builder().optInteriorLastStep(true).build();
+        double p = order(rk4, 2);
+        assertTrue(p >= 3.5 && p <= 4.7, "rk4(interior last) order " + p);
+        // on one step the interior method alone: third order (local error O(h^4))
+        double one = linearError(rk4, 1);
+        double two = linearError(rk4, 2);
+        assertTrue(two < one / 8, "rk4(interior last) errors " + one + " -> " + two);
     }
 
     @Test

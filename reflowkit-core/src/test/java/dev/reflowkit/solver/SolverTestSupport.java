@@ -15,8 +15,11 @@ final class SolverTestSupport {
                 new EulerSolver(),
                 new MidpointSolver(),
                 new HeunSolver(),
-                HeunSolver.builder().optEulerLastStep(true).build(),
+                HeunSolver.builder().optLastStep(HeunSolver.LastStep.EULER).build(),
+                HeunSolver.builder().optLastStep(HeunSolver.LastStep.MIDPOINT).build(),
                 new Rk4Solver(),
+                HeunSolver.builder().optLastStep(HeunSolver.LastStep.RALSTON3).build(),
+                Rk4Solver.builder().optInteriorLastStep(true).build(),
                 new DormandPrinceSolver());
     }
 

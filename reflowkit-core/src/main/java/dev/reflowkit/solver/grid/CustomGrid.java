@@ -3,8 +3,8 @@ package dev.reflowkit.solver.grid;
 import java.util.Arrays;
 
 /**
- * A user-given list of times, e.g. a grid tuned by hand or EDM's exact schedule with its final
- * {@code sigma = 0}.
+ * A user-given list of times, e.g. a grid tuned by hand or by {@code reflow tune-grid}. Sampling
+ * plans run from t = 1 to t = 0, so a generation grid starts at 1 and ends at 0.
  *
  * <p>The list must be strictly monotone; its first and last times define the interval and its
  * length defines the step count. {@link #points} returns the list when asked for exactly that

@@ -16,8 +16,11 @@ package dev.reflowkit.solver.grid;
  * ShapedGrid} for how {@code g} is placed on {@code [end, start]}. On {@code 1 -> 0} the interior
  * points are therefore an affine rescaling of EDM's times that stretches {@code [T(1), T(0)] =
  * [0.002/1.002, 80/81]} onto {@code [0, 1]}. (EDM's own sampler instead runs {@code N} points from
- * {@code smax} to {@code smin} and appends {@code sigma = 0}; to reproduce it exactly, use a {@link
- * CustomGrid}.) In {@code t} the default schedule takes small steps at both ends (with 10 steps
+ * {@code smax} to {@code smin} and appends {@code sigma = 0}. That schedule cannot be reproduced
+ * exactly here: a sampling plan always starts at t = 1 with unit-variance noise, while EDM's
+ * starts at {@code t = 80/81} with noise of standard deviation 80, i.e. {@code x_t} of standard
+ * deviation {@code sqrt((1/81)^2 + (80/81)^2)}. A {@link CustomGrid} can give the interior times,
+ * not that start.) In {@code t} the default schedule takes small steps at both ends (with 10 steps
  * the first is 0.009 and the last 0.015 of the interval, the middle ones about 0.25, since
  * {@code t = sigma / (1 + sigma)} saturates at large sigma); a smaller {@code rho} moves steps
  * toward the noise end.
