@@ -18,6 +18,7 @@ import dev.reflowkit.metrics.MetricSummary;
 import dev.reflowkit.metrics.MetricSummaries;
 import dev.reflowkit.pipeline.Components;
 import dev.reflowkit.pipeline.Evaluations;
+import dev.reflowkit.pipeline.ModelEvaluation;
 import dev.reflowkit.pipeline.PointData;
 import dev.reflowkit.pipeline.RunData;
 import dev.reflowkit.pipeline.TrainedModel;
@@ -66,11 +67,14 @@ final class EvalCommand implements Callable<Integer> {
             description = "NFE budgets, e.g. 1,2,4,9 (default: the model's eval.nfe).")
     List<Integer> nfe;
 
-    @Option(names = "--solver", description = "Fixed-step solver: euler, midpoint, heun or rk4 (default: eval.solver).")
+    @Option(names = "--solver", description = "Fixed-step solver: euler, midpoint, heun, rk4, heun-edm, heun-full or rk4-full"
+            + " (default: eval.solver); see reflow sample --help for the steps each NFE gets.")
     String solver;
 
-    @Option(names = "--grid", description = "Time grid: uniform, edm, sigmoid or custom (default: eval.grid).")
-    String grid;
+    @Option(names = "--grid", split = ",", paramLabel = "GRID[,GRID...]", description = "Time grids, each evaluated at"
+            + " every NFE: uniform, edm, sigmoid, custom, or tuned (the model's grid tuned per solver and NFE; tuned"
+            + " and recorded beside the checkpoint where none is) (default: eval.grid and eval.extra_grids).")
+    List<String> grid;
 
     @Option(names = {"-n", "--count"}, description = "Samples per run and repeat (default: eval.count).")
     Integer count;
@@ -120,11 +124,6 @@ final class EvalCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--solver " + solverName + " is the adaptive reference, evaluated"
                         + " anyway; choose a fixed-step solver (euler, midpoint, heun, rk4)");
             }
-            String gridName = c.getString("eval.grid");
-            List<EvalSetting> settings = new ArrayList<>();
-            for (int budget : c.getIntList("eval.nfe")) {
-                settings.add(new EvalSetting(solverName, gridName, Components.plan(c, solverName, gridName, budget)));
-            }
             EvalSetting reference = new EvalSetting(ref, SampleEvaluation.ADAPTIVE_GRID,
                     Components.plan(c, ref, "uniform", 0));
 
@@ -147,6 +146,7 @@ final class EvalCommand implements Callable<Integer> {
             boolean ema = c.getString("sample.weights").equals("ema");
             TrainedModel m = ema ? emaModel : TrainedModel.load(model, false, manager);
             VelocityField field = guidance.field(m, model, ema, manager);
+            List<EvalSetting> settings = ModelEvaluation.settings(c, solverName, model, m, manager, System.out);
             String runName = runName();
 
             MetricSummaries floor = evaluation.floor();
@@ -175,8 +175,9 @@ final class EvalCommand implements Callable<Integer> {
         if (solver != null) {
             sets.add("eval.solver=" + solver);
         }
-        if (grid != null) {
-            sets.add("eval.grid=" + grid);
+        if (grid != null && !grid.isEmpty()) {
+            sets.add("eval.grid=" + grid.get(0));
+            sets.add("eval.extra_grids=[" + String.join(",", grid.subList(1, grid.size())) + "]");
         }
         if (count != null) {
             sets.add("eval.count=" + count);

@@ -19,6 +19,7 @@ import picocli.CommandLine.Command;
             TrainCommand.class,
             SampleCommand.class,
             EvalCommand.class,
+            TuneGridCommand.class,
             PairsCommand.class,
             DataCommand.class,
             BenchCommand.class,

@@ -19,8 +19,8 @@ import picocli.CommandLine.Option;
         description = {
             "Generate (x0, x1) pairs with the teacher's ODE (t=0 data, t=1 noise) and write them to a pair store:"
                 + " DIR/manifest.json and DIR/shards/pairs-FIRST-END.x0.npy/.x1.npy (float32, numpy-readable).",
-            "backward: noise x1 integrated 1->0 to a generated x0. forward: the teacher's training point i"
-                + " integrated 0->1 to its x1. projected (ours): backward pairs whose x0 is replaced by the real"
+            "backward: noise x1 integrated 1->0 to a generated x0. forward: the teacher's training points"
+                + " (drawn without replacement, in an order seeded by the pair seed) integrated 0->1 to their x1. projected (ours): backward pairs whose x0 is replaced by the real"
                 + " training point matched to it by optimal transport within blocks of pairs.block (exact, or"
                 + " entropic with pairs.sinkhorn_lambda > 0).",
             "Rerunning the same command resumes an interrupted store (intact shards are kept, missing or"

@@ -13,12 +13,14 @@ import dev.reflowkit.field.VelocityField;
 import dev.reflowkit.io.AtomicFiles;
 import dev.reflowkit.io.Npy;
 import dev.reflowkit.pipeline.Components;
+import dev.reflowkit.pipeline.GridTuning;
 import dev.reflowkit.pipeline.RunRecord;
 import dev.reflowkit.pipeline.TrainedModel;
 import dev.reflowkit.report.ImageGrid;
 import dev.reflowkit.report.ImageShape;
 import dev.reflowkit.sampling.BatchSampler;
 import dev.reflowkit.sampling.GeneratedSamples;
+import dev.reflowkit.solver.SamplerPlan;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -52,13 +54,20 @@ final class SampleCommand implements Callable<Integer> {
     @Option(names = {"-o", "--out"}, paramLabel = "FILE.npy", required = true, description = "Output .npy file.")
     Path out;
 
-    @Option(names = "--solver", description = "euler, midpoint, heun, rk4 or dopri5 (default: the model's sample.solver).")
+    @Option(names = "--solver", description = "euler, midpoint, heun, rk4, heun-edm, heun-full, rk4-full or dopri5"
+            + " (default: the model's sample.solver). heun takes floor(NFE/2) steps: full Heun steps, then a midpoint"
+            + " last step for even NFE (2 = one midpoint step) or Ralston's third-order step for odd NFE (9 = 3 Heun +"
+            + " Ralston; NFE 1 = one Euler step), so it never evaluates the field at the data end t = 0; rk4 ends with"
+            + " an interior third-order step. heun-edm is EDM's sampler (odd NFE, Euler last step: 9 = 5 steps);"
+            + " heun-full (even NFE) and rk4-full take full steps that evaluate t = 0.")
     String solver;
 
     @Option(names = "--nfe", description = "Network evaluations per sample (default: sample.nfe).")
     Integer nfe;
 
-    @Option(names = "--grid", description = "Time grid: uniform, edm, sigmoid or custom (default: sample.grid).")
+    @Option(names = "--grid", description = "Time grid: uniform, edm, sigmoid, custom, or tuned (the model's grid tuned"
+            + " for the solver and NFE, recorded beside the checkpoint; tuned first if none is: reflow tune-grid)"
+            + " (default: sample.grid).")
     String grid;
 
     @Option(names = {"-n", "--count"}, description = "Number of samples (default: sample.count).")
@@ -149,8 +158,12 @@ final class SampleCommand implements Callable<Integer> {
             } else {
                 field = guidance.field(m, model, ema, manager);
             }
-            GeneratedSamples g = BatchSampler.generate(field,
-                    Components.plan(c, c.getString("sample.solver"), c.getString("sample.grid"), c.getInt("sample.nfe")),
+            String gridName = c.getString("sample.grid");
+            GridTuning tuning = gridName.equals(GridTuning.NAME)
+                    ? new GridTuning(c, model, m.field(), m.sampleShape(), manager, System.out)
+                    : null;
+            SamplerPlan plan = Components.plan(c, c.getString("sample.solver"), gridName, c.getInt("sample.nfe"), tuning);
+            GeneratedSamples g = BatchSampler.generate(field, plan,
                     c.getInt("sample.count"), batchSize, c.getLong("seed"), m.sampleShape(), manager);
             long[] shape = new long[m.sampleShape().length + 1];
             shape[0] = g.count();
@@ -176,6 +189,7 @@ final class SampleCommand implements Callable<Integer> {
                 extra.put("class", classLabel);
                 extra.put("cfg_weight", cfgWeight);
             }
+            extra.put("steps", plan.isAdaptive() ? "adaptive" : plan.solver() + " on " + Arrays.toString(plan.grid()));
             extra.put("nfe", g.nfe());
             extra.put("seconds", g.seconds());
             Map<String, Object> record = RunRecord.describe("sample",

@@ -244,6 +244,42 @@ class EvalCommandTest {
         assertTrue(ev.contains("same shape"), ev);
     }
 
+    @Test
+    @Order(9)
+    void tuneGridRecordsGridsThatSampleAndEvalUse() throws IOException {
+        Cli.Result t = Cli.run("tune-grid", "--model", ckpt.toString(), "--nfe", "2,6", "--count", "32");
+        assertEquals(0, t.exitCode(), t::toString);
+        Path sidecar = dir.resolve("teacher").resolve("model.grids.json");
+        assertTrue(t.out().contains("recorded in " + sidecar), t.out());
+        JsonNode grids = read(sidecar).get("grids");
+        assertEquals(2, grids.size(), grids.toString());
+        JsonNode six = grids.get(1);
+        assertEquals(6, six.get("nfe").asInt());
+        assertEquals(4, six.get("times").size(), "NFE 6 = 3 steps");
+        assertTrue(six.get("error").asDouble() <= six.get("baseline_errors").get("uniform").asDouble());
+
+        Path out = dir.resolve("tuned.npy");
+        Cli.Result s = Cli.run("sample", "-m", ckpt.toString(), "-o", out.toString(), "--nfe", "6", "--grid", "tuned",
+                "--count", "20");
+        assertEquals(0, s.exitCode(), s::toString);
+        String steps = read(Path.of(out + ".run.json")).get("steps").asText();
+        assertTrue(steps.contains(six.get("times").get(1).asText()), steps + " vs " + six);
+        assertFalse(s.out().contains("tuned the"), "the recorded grid is used, not tuned again");
+
+        Path m = dir.resolve("tuned.json");
+        Cli.Result e = eval(ckpt, "--nfe", "4,6", "--grid", "uniform,tuned", "--count", "40", "--out", m.toString());
+        assertEquals(0, e.exitCode(), e::toString);
+        assertTrue(e.out().contains("tuned the heun grid at NFE 4"), "NFE 4 had no grid yet: " + e.out());
+        JsonNode runs = read(m).get("runs");
+        assertEquals(5, runs.size(), "2 grids x 2 NFE + the reference: " + runs);
+        assertEquals("tuned", runs.get(2).get("grid").asText());
+        assertEquals(3, read(sidecar).get("grids").size(), "NFE 4 recorded too");
+
+        String bad = Cli.run("tune-grid", "--model", ckpt.toString(), "--nfe", "3", "--solver", "midpoint")
+                .inputError();
+        assertTrue(bad.contains("NFE 3") && bad.contains("midpoint"), bad);
+    }
+
     /** {@code n} points of two Gaussian blobs in {@code d} dimensions, as CSV with a header. */
     private static Path blobs(Path file, int n, int d) throws IOException {
         Random rng = new Random(3);

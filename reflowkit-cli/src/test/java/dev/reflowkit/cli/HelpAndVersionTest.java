@@ -13,7 +13,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 class HelpAndVersionTest {
 
-    private static final List<String> COMMANDS = List.of("demo", "pipeline", "ablate", "train", "sample", "eval", "pairs", "data", "bench", "config", "help");
+    private static final List<String> COMMANDS = List.of("demo", "pipeline", "ablate", "train", "sample", "eval",
+            "tune-grid", "pairs", "data", "bench", "config", "help");
     private static final String VERSION = "ReflowKit \\S+ \\(DJL 0\\.36\\.0, PyTorch 2\\.7\\.1 CPU\\)\\R?";
 
     @ParameterizedTest

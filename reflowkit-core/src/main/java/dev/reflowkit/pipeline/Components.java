@@ -195,6 +195,8 @@ public final class Components {
      * @param config the configuration
      * @param name the grid name (uniform, edm, sigmoid, custom)
      * @return the grid
+     * @throws IllegalArgumentException for {@value GridTuning#NAME}, which needs a model ({@link
+     *     #plan(Config, String, String, int, GridTuning)})
      */
     public static TimeGrid grid(Config config, String name) {
         Map<String, Double> p = new LinkedHashMap<>();
@@ -213,6 +215,8 @@ public final class Components {
                 }
                 return TimeGrids.custom(times.stream().mapToDouble(Double::doubleValue).toArray());
             }
+            case GridTuning.NAME -> throw new IllegalArgumentException("grid tuned is tuned per model and NFE:"
+                    + " it is not available here (pair generation takes a fixed grid)");
             default -> { }
         }
         return TimeGrids.byName(name, p);
@@ -228,6 +232,22 @@ public final class Components {
      * @return the plan
      */
     public static SamplerPlan plan(Config config, String solver, String gridName, int nfe) {
+        return plan(config, solver, gridName, nfe, null);
+    }
+
+    /**
+     * A generation plan (1 -> 0) for a solver, grid and NFE, where the grid may be {@value
+     * GridTuning#NAME}: the model's tuned grid for the solver and NFE.
+     *
+     * @param config the configuration (grid parameters, adaptive tolerances)
+     * @param solver the solver name
+     * @param gridName the grid name
+     * @param nfe the NFE budget (ignored by dopri5)
+     * @param tuning the model's tuned grids, needed for grid {@value GridTuning#NAME}; may be null
+     * @return the plan
+     * @throws IllegalArgumentException for grid {@value GridTuning#NAME} without a model's tuning
+     */
+    public static SamplerPlan plan(Config config, String solver, String gridName, int nfe, GridTuning tuning) {
         if (solver.equals("dopri5")) {
             DormandPrinceSolver dopri = DormandPrinceSolver.builder()
                     .optAtol(config.getDouble("sample.atol"))
@@ -235,6 +255,13 @@ public final class Components {
                     .optMaxNfe(config.getInt("sample.max_nfe"))
                     .build();
             return new SamplerPlan(dopri, new double[] {1.0, 0.0}, 0);
+        }
+        if (gridName.equals(GridTuning.NAME)) {
+            if (tuning == null) {
+                throw new IllegalArgumentException("grid tuned is tuned per model: it needs a model checkpoint"
+                        + " (reflow sample, eval, tune-grid or the pipeline's evaluation)");
+            }
+            return Samplers.plan(solver, tuning.grid(solver, nfe), nfe, 1.0, 0.0);
         }
         return Samplers.plan(solver, grid(config, gridName), nfe, 1.0, 0.0);
     }

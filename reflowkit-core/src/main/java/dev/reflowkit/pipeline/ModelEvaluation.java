@@ -12,15 +12,17 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Scores trained models side by side: every model at every NFE of {@code eval.nfe} with
- * {@code eval.solver} on {@code eval.grid} and with the adaptive reference solver (from the same
- * noise, giving each few-step run its discretization error), all against the same held-out data
- * and floor.
+ * {@code eval.solver} on {@code eval.grid} (and each of {@code eval.extra_grids}) and with the
+ * adaptive reference solver (from the same noise, giving each few-step run its discretization
+ * error), all against the same held-out data and floor.
  */
 public final class ModelEvaluation {
 
@@ -57,22 +59,18 @@ public final class ModelEvaluation {
         RunData data = RunData.load(config);
         boolean ema = config.getString("sample.weights").equals("ema");
         String solver = config.getString("eval.solver");
-        String grid = config.getString("eval.grid");
         String ref = config.getString("eval.reference");
         List<EvalRun> runs = new ArrayList<>();
         try (NDManager manager = Engines.newManager()) {
             SampleEvaluation evaluation = Evaluations.create(config, data, count, manager, out);
             MetricSummaries floor = evaluation.floor();
             out.println(row("floor (data vs data)", "-", floor));
-            List<EvalSetting> settings = new ArrayList<>();
-            for (int nfe : config.getIntList("eval.nfe")) {
-                settings.add(new EvalSetting(solver, grid, Components.plan(config, solver, grid, nfe)));
-            }
             EvalSetting reference = new EvalSetting(ref, SampleEvaluation.ADAPTIVE_GRID,
                     Components.plan(config, ref, "uniform", 0));
             for (Map.Entry<String, Path> m : models.entrySet()) {
                 try (NDManager sub = manager.newSubManager()) {
                     TrainedModel model = TrainedModel.load(m.getValue(), ema, sub);
+                    List<EvalSetting> settings = settings(config, solver, m.getValue(), model, sub, out);
                     if (withReference) {
                         runs.addAll(evaluation.evaluateWithReference(m.getKey(), model.field(), model.sampleShape(),
                                 settings, reference, sub, r -> out.println(row(r))));
@@ -88,6 +86,37 @@ public final class ModelEvaluation {
             }
             return new MetricsReport(evaluation.dataDescription(), count, repeats, floor, runs);
         }
+    }
+
+    /**
+     * A model's few-step settings: {@code eval.grid}, then each of {@code eval.extra_grids}, at
+     * every NFE of {@code eval.nfe}; grid {@value GridTuning#NAME} is the model's own tuned grid
+     * (tuned now where none is recorded beside its checkpoint).
+     *
+     * @param config the configuration
+     * @param solver the fixed-step solver
+     * @param checkpoint the model's checkpoint
+     * @param model the loaded model (its unguided field is what a grid is tuned for)
+     * @param manager the manager for tuning
+     * @param out where a tuning reports
+     * @return the settings, grid by grid, NFE by NFE
+     * @throws IOException if the checkpoint's tuned grids cannot be read
+     */
+    public static List<EvalSetting> settings(Config config, String solver, Path checkpoint, TrainedModel model,
+            NDManager manager, PrintStream out) throws IOException {
+        Set<String> grids = new LinkedHashSet<>();
+        grids.add(config.getString("eval.grid"));
+        grids.addAll(config.getStringList("eval.extra_grids"));
+        GridTuning tuning = grids.contains(GridTuning.NAME)
+                ? new GridTuning(config, checkpoint, model.field(), model.sampleShape(), manager, out)
+                : null;
+        List<EvalSetting> settings = new ArrayList<>();
+        for (String grid : grids) {
+            for (int nfe : config.getIntList("eval.nfe")) {
+                settings.add(new EvalSetting(solver, grid, Components.plan(config, solver, grid, nfe, tuning)));
+            }
+        }
+        return settings;
     }
 
     private static String fmtNfe(double nfe) {

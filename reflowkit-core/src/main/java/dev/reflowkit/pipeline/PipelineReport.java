@@ -60,12 +60,15 @@ final class PipelineReport {
             for (Map.Entry<String, Path> m : models.entrySet()) {
                 try (NDManager sub = manager.newSubManager()) {
                     TrainedModel model = TrainedModel.load(m.getValue(), ema, sub);
+                    GridTuning tuning = grid.equals(GridTuning.NAME)
+                            ? new GridTuning(config, m.getValue(), model.field(), model.sampleShape(), sub, System.out)
+                            : null;
                     for (int nfe : nfes) {
                         sampler.addSamples(report, m.getKey(), model.field(), model.sampleShape(),
-                                Components.plan(config, solver, grid, nfe), sub);
+                                Components.plan(config, solver, grid, nfe, tuning), sub);
                     }
                     sampler.addTrajectories(report, m.getKey(), model.field(), model.sampleShape(),
-                            Components.plan(config, solver, grid, trajectoryNfe), sub);
+                            Components.plan(config, solver, grid, trajectoryNfe, tuning), sub);
                 }
             }
         }
