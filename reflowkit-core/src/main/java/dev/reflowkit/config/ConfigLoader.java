@@ -61,7 +61,7 @@ public final class ConfigLoader {
         Set<String> explicit = new HashSet<>();
         if (fileOrNull != null) {
             JsonNode root = read(fileOrNull);
-            apply(schema, root, new Recording(values, explicit), "in file '" + fileOrNull + "'");
+            apply(schema, root, new Recording(values, explicit), "in file '" + fileOrNull + "'", false);
         }
         if (overrides != null) {
             for (String o : overrides) {
@@ -113,7 +113,7 @@ public final class ConfigLoader {
         } catch (JsonProcessingException e) {
             throw malformed("YAML text", e);
         }
-        apply(schema, root, values, "in YAML text");
+        apply(schema, root, values, "in YAML text", true);
         return new Config(schema, values);
     }
 
@@ -129,7 +129,7 @@ public final class ConfigLoader {
      */
     public static Config fromMap(ConfigSchema schema, Map<String, Object> nested, List<String> overrides) {
         Map<String, Object> values = new LinkedHashMap<>(schema.defaults().toFlatMap());
-        apply(schema, JSON.valueToTree(nested), values, "in stored configuration");
+        apply(schema, JSON.valueToTree(nested), values, "in stored configuration", true);
         if (overrides != null) {
             for (String o : overrides) {
                 applyOverride(schema, o, values);
@@ -201,8 +201,12 @@ public final class ConfigLoader {
         return new ConfigException(what + " is malformed" + where + ": " + problem, e);
     }
 
+    /**
+     * Applies a parsed document; {@code stored} documents (a checkpoint's or run's configuration)
+     * may hold retired keys, which are skipped, while a user's file may not.
+     */
     private static void apply(ConfigSchema schema, JsonNode root, Map<String, Object> values,
-            String where) {
+            String where, boolean stored) {
         if (root == null || root.isMissingNode() || root.isNull()) {
             return; // an empty file sets nothing
         }
@@ -210,11 +214,11 @@ public final class ConfigLoader {
             throw new ConfigException("expected a mapping of keys at the top level, got "
                     + ValueText.describe(root) + " (" + where + ")");
         }
-        walk(schema, root, "", values, new HashSet<>(), where);
+        walk(schema, root, "", values, new HashSet<>(), where, stored);
     }
 
     private static void walk(ConfigSchema schema, JsonNode object, String prefix,
-            Map<String, Object> values, Set<String> seen, String where) {
+            Map<String, Object> values, Set<String> seen, String where, boolean stored) {
         for (Map.Entry<String, JsonNode> field : object.properties()) {
             String path = prefix.isEmpty() ? field.getKey() : prefix + "." + field.getKey();
             JsonNode node = field.getValue();
@@ -229,13 +233,13 @@ public final class ConfigLoader {
                 }
             } else if (schema.isSection(path)) {
                 if (node.isObject()) {
-                    walk(schema, node, path, values, seen, where);
+                    walk(schema, node, path, values, seen, where, stored);
                 } else if (!node.isNull()) {
                     throw ConfigException.forKey(path, "is a section, expected a mapping of its"
                             + " keys (e.g. " + path + ": {key: value}), got "
                             + ValueText.describe(node)).in(where);
                 }
-            } else {
+            } else if (!(stored && schema.isRetired(path))) {
                 throw schema.unknownKey(path).in(where);
             }
         }

@@ -29,6 +29,7 @@ public final class ConfigSchema {
     private final Set<String> prefixes;
     private final Map<String, List<Option<?>>> sections;
     private final Map<String, String> sectionDescriptions;
+    private final Map<String, String> retired;
     private final Config defaults;
 
     private ConfigSchema(Builder b) {
@@ -46,6 +47,7 @@ public final class ConfigSchema {
         this.prefixes = Collections.unmodifiableSet(p);
         this.sections = Collections.unmodifiableMap(s);
         this.sectionDescriptions = Map.copyOf(b.sectionDescriptions);
+        this.retired = Map.copyOf(b.retired);
         Map<String, Object> values = new LinkedHashMap<>();
         for (Option<?> o : options.values()) {
             values.put(o.key(), o.defaultValue());
@@ -168,6 +170,9 @@ public final class ConfigSchema {
      * where the key points.
      */
     ConfigException unknownKey(String key) {
+        if (retired.containsKey(key)) {
+            return ConfigException.forKey(key, "was removed: " + retired.get(key));
+        }
         if (isSection(key)) {
             return ConfigException.forKey(key, "is a section, not an option; set one of its keys: "
                     + String.join(", ", childNames(key)));
@@ -190,6 +195,18 @@ public final class ConfigSchema {
         }
         return ConfigException.forKey(key, "unknown key; top-level keys are: "
                 + String.join(", ", childNames("")));
+    }
+
+    /**
+     * Whether a key was an option of earlier versions: stored configurations (checkpoints, run
+     * directories) that hold it still load, ignoring it; a user's file or override is an error
+     * that names the replacement.
+     *
+     * @param key a dotted key
+     * @return true for a retired key
+     */
+    public boolean isRetired(String key) {
+        return retired.containsKey(key);
     }
 
     /** Keys whose last segment equals (or is one edit from) the unknown key's last segment. */
@@ -230,8 +247,21 @@ public final class ConfigSchema {
 
         private final Map<String, Option<?>> options = new LinkedHashMap<>();
         private final Map<String, String> sectionDescriptions = new LinkedHashMap<>();
+        private final Map<String, String> retired = new LinkedHashMap<>();
 
         private Builder() {}
+
+        /**
+         * Retires an option of earlier versions ({@link ConfigSchema#isRetired}).
+         *
+         * @param key the old key
+         * @param replacement what to use instead, for the error message
+         * @return this builder
+         */
+        public Builder retire(String key, String replacement) {
+            retired.put(key, replacement);
+            return this;
+        }
 
         /**
          * Adds an option; options keep the order in which they are added.

@@ -1,6 +1,8 @@
 package dev.reflowkit.config;
 
 import dev.reflowkit.data.ImageDataset;
+import dev.reflowkit.loss.HighPassFilterLoss;
+import dev.reflowkit.solver.Samplers;
 import java.util.List;
 import java.util.Locale;
 
@@ -13,8 +15,9 @@ import java.util.Locale;
  */
 public final class ReflowConfig {
 
-    private static final String[] SOLVERS = {"euler", "midpoint", "heun", "rk4", "dopri5"};
-    private static final String[] GRIDS = {"uniform", "edm", "sigmoid", "custom"};
+    private static final String[] SOLVERS = Samplers.NAMES.toArray(new String[0]);
+    private static final String[] FIXED_GRIDS = {"uniform", "edm", "sigmoid", "custom"};
+    private static final String[] GRIDS = {"uniform", "edm", "sigmoid", "custom", "tuned"};
     private static final ConfigSchema SCHEMA = build();
 
     private ReflowConfig() {}
@@ -198,13 +201,13 @@ public final class ReflowConfig {
                 .setDescription("Pseudo-Huber constant c; -1 picks 0.00054 * sqrt(d) for data "
                         + "dimension d.")
                 .build());
-        b.add(Option.ofDouble("loss.hpf_lambda", 1.0).optAtLeast(0)
+        b.add(Option.ofDouble("loss.hpf_lambda", HighPassFilterLoss.DEFAULT_LAMBDA).optAtLeast(0)
                 .setDescription("HPF strength λ: error below the cutoff is scaled by "
                         + "1/(1 + λ); 0 gives plain mse.")
                 .build());
-        b.add(Option.ofDouble("loss.hpf_cutoff", 0.1).optGreaterThan(0)
-                .setDescription("HPF cutoff radius r in normalised frequency; error above it "
-                        + "keeps gain 1.")
+        b.add(Option.ofDouble("loss.hpf_cutoff", HighPassFilterLoss.DEFAULT_CUTOFF).optGreaterThan(0)
+                .setDescription("HPF cutoff radius r in cycles per pixel (sqrt((k1/H)^2 + (k2/W)^2)); error "
+                        + "above it keeps gain 1.")
                 .build());
         b.add(Option.ofChoice("loss.weight", "constant",
                         "constant", "time-power", "per-sample", "time-bin-ema")
@@ -282,15 +285,24 @@ public final class ReflowConfig {
                 + "dx/dt = v(x, t) from t = 1 (noise) to t = 0 (data).");
         b.add(Option.ofChoice("sample.solver", "heun", SOLVERS)
                 .setDescription("ODE solver: fixed-step euler, midpoint, heun, rk4, or adaptive "
-                        + "dopri5.")
+                        + "dopri5. No fixed-step default evaluates the field at the data end t = 0: heun "
+                        + "ends with a midpoint step (even NFE) or Ralston's third-order step (odd NFE), rk4 "
+                        + "with an interior third-order step. Named alternatives: heun-edm (EDM: Euler last "
+                        + "step, odd NFE), heun-full and rk4-full (full steps to the end, evaluating t = 0).")
                 .build());
         b.add(Option.ofChoice("sample.grid", "uniform", GRIDS)
                 .setDescription("Time grid of fixed-step solvers: uniform, edm (ρ-schedule, "
-                        + "t = σ/(1+σ)), sigmoid, or custom (sample.custom_grid).")
+                        + "t = σ/(1+σ)), sigmoid, custom (sample.custom_grid), or tuned (ours: tuned per "
+                        + "model, solver and NFE to the model's own adaptive solution; recorded beside the "
+                        + "checkpoint as MODEL.grids.json, tuned on first use or by reflow tune-grid).")
                 .build());
         b.add(Option.ofInt("sample.nfe", 9).optAtLeast(1)
-                .setDescription("Network evaluations per sample for fixed-step solvers "
-                        + "(heun with N steps and an Euler last step costs 2N - 1).")
+                .setDescription("Network evaluations per sample for fixed-step solvers. Steps per NFE: "
+                        + "euler NFE steps; midpoint NFE/2 (even NFE); heun floor(NFE/2): full Heun steps, "
+                        + "then a midpoint last step for even NFE (2 = one midpoint step, 4 = Heun + "
+                        + "midpoint) or Ralston's last step for odd NFE (3 = one Ralston step, 9 = 3 Heun + "
+                        + "Ralston), and NFE 1 one Euler step; heun-edm (NFE+1)/2 (odd NFE: 9 = 5 steps); "
+                        + "heun-full NFE/2 (even NFE); rk4 and rk4-full NFE/4 (multiples of 4).")
                 .build());
         b.add(Option.ofInt("sample.count", 1000).optAtLeast(1)
                 .setDescription("Number of samples to generate.")
@@ -332,6 +344,15 @@ public final class ReflowConfig {
                         + "used when the grid is custom.")
                 .build());
 
+        b.add(Option.ofInt("sample.tune_count", 256).optAtLeast(1)
+                .setDescription("Grid tuned: held-out noise samples whose discretization error against the "
+                        + "dopri5 solution (sample.atol, sample.rtol) the grid minimises.")
+                .build());
+        b.add(Option.ofInt("sample.tune_sweeps", 3).optAtLeast(0)
+                .setDescription("Grid tuned: most coordinate-descent sweeps over the grid points (each a "
+                        + "golden-section search per point, 9 solves).")
+                .build());
+
         b.describeSection("eval", "Metrics: few-step sample quality at several NFE budgets, "
                 + "against held-out data and a reference ODE solution.");
         b.add(Option.ofIntList("eval.nfe", List.of(1, 2, 4, 9)).optAtLeast(1)
@@ -343,6 +364,11 @@ public final class ReflowConfig {
                 .build());
         b.add(Option.ofChoice("eval.grid", "uniform", GRIDS)
                 .setDescription("Time grid used at each evaluated NFE.")
+                .build());
+        b.add(Option.ofStringList("eval.extra_grids", List.of())
+                .optRule(l -> l.stream().allMatch(g -> List.of(GRIDS).contains(g)), "grid names: " + List.of(GRIDS))
+                .setDescription("Further time grids evaluated at every NFE besides eval.grid, e.g. "
+                        + "[edm, sigmoid, tuned].")
                 .build());
         b.add(Option.ofInt("eval.count", 1000).optAtLeast(2)
                 .setDescription("Samples generated per evaluated setting.")
@@ -385,23 +411,20 @@ public final class ReflowConfig {
                 .setDescription("Number of backward (or projected) pairs.")
                 .build());
         b.add(Option.ofInt("pairs.forward_count", 50_000).optAtLeast(0)
-                .setDescription("Number of forward pairs: pair i integrates training point i, so at most "
-                        + "the number of training points; 0 takes every training point.")
-                .build());
-        b.add(Option.ofBoolean("pairs.projected", false)
-                .setDescription("Replace the backward pairs by projected pairs (ours): generated x0 "
-                        + "matched to real training points by optimal transport within blocks of pairs.block.")
+                .setDescription("Number of forward pairs: each integrates one training point (drawn without "
+                        + "replacement in an order seeded by the pair seed), so at most the number of training "
+                        + "points; 0 takes every training point.")
                 .build());
         b.add(Option.ofChoice("pairs.solver", "heun", SOLVERS)
                 .setDescription("ODE solver of pair generation (dopri5 uses sample.atol, sample.rtol, "
                         + "sample.max_nfe).")
                 .build());
-        b.add(Option.ofChoice("pairs.grid", "uniform", GRIDS)
+        b.add(Option.ofChoice("pairs.grid", "uniform", FIXED_GRIDS)
                 .setDescription("Time grid of pair generation (grid parameters from sample.*).")
                 .build());
         b.add(Option.ofInt("pairs.nfe", 99).optAtLeast(1)
-                .setDescription("Network evaluations per pair for fixed-step solvers (99 = 50 heun steps; "
-                        + "on the 2-D demo teacher the rms pair error vs dopri5 is 0.025, 1% of the data std).")
+                .setDescription("Network evaluations per pair for fixed-step solvers (heun: 99 = 48 Heun steps + a "
+                        + "Ralston step; see sample.nfe).")
                 .build());
         b.add(Option.ofInt("pairs.batch_size", 1000).optAtLeast(1)
                 .setDescription("Pairs integrated together per batch (part of a store's identity: it "
@@ -430,13 +453,17 @@ public final class ReflowConfig {
                         + "projection's data draws; -1 derives it from the run seed.")
                 .build());
 
+        b.retire("pairs.projected", "projected pairs are chosen by reflow.directions (e.g. [projected] or "
+                + "[backward, projected]); pairs.projected was never read");
+
         b.describeSection("reflow", "ReFlow: train a new flow, initialised from a teacher, on "
                 + "(x0, x1) pairs drawn from the teacher's ODE. A preset fills in the recipe "
                 + "(time distribution, loss, weight, dropout, pair directions) for every key "
                 + "the configuration does not set itself; see docs/PRESETS.md.");
         b.add(Option.ofChoice("reflow.preset", "none", Presets.NAMES.toArray(new String[0]))
                 .setDescription("Named recipe: baseline, rectified-flow (Liu et al. 2022), rfpp "
-                        + "(Lee et al. 2024), simple-reflow (all seven improvements), or none.")
+                        + "(Lee et al. 2024), simple-reflow (improvements 1, 2, 4 and 5, and 3 on images: "
+                        + "docs/PRESETS.md; projected pairs and the sampler are set apart), or none.")
                 .build());
         b.add(Option.ofString("reflow.teacher", "")
                 .setDescription("Teacher checkpoint (model.ckpt) whose weights initialise the "

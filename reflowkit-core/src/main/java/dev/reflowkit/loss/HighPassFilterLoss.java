@@ -38,8 +38,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * 1/(1+lambda)} and its loss by {@code 1/(1+lambda)^2} (for {@code r > 0}); a checkerboard error
  * (radius {@code sqrt(1/2)} for even sizes) passes unchanged for {@code r <= sqrt(1/2)}.
  *
- * <p>Defaults {@code lambda = 1}, {@code r = 0.125} cycles/pixel are ours; the ablation picks the
- * values.
+ * <p>Defaults {@code lambda = 1}, {@code r = 0.1} cycles/pixel are ours (the configuration's
+ * {@code loss.hpf_lambda} and {@code loss.hpf_cutoff} default to these constants); the ablation
+ * picks the values.
  */
 public final class HighPassFilterLoss implements VelocityLoss {
 
@@ -47,7 +48,7 @@ public final class HighPassFilterLoss implements VelocityLoss {
     public static final double DEFAULT_LAMBDA = 1.0;
 
     /** Default cutoff radius in cycles per pixel. */
-    public static final double DEFAULT_CUTOFF = 0.125;
+    public static final double DEFAULT_CUTOFF = 0.1;
 
     /** The largest supported image, in pixels (64 x 64: a 67 MB filter matrix). */
     public static final int MAX_PIXELS = 4096;
@@ -62,7 +63,7 @@ public final class HighPassFilterLoss implements VelocityLoss {
     }
 
     /**
-     * A builder; {@code lambda = 1}, cutoff {@code 0.125} cycles/pixel by default.
+     * A builder; {@code lambda = 1}, cutoff {@code 0.1} cycles/pixel by default.
      *
      * @return a new builder
      */

@@ -4,7 +4,9 @@ import ai.djl.ndarray.NDArray;
 
 /**
  * A per-sample weight {@code w_i} of the generalized ReFlow loss {@code L = mean_i w_i l_i} (spec
- * section 3). Any positive weight keeps the flow-matching minimizer (Proposition 1).
+ * section 3). A positive weight of {@code (x_t, t)} keeps the flow-matching minimizer (Proposition
+ * 1); a weight of the sample's own loss {@code l_i} does so only where the coupling is
+ * deterministic given {@code x_t} (see {@link GeneralizedLoss}).
  *
  * <p>Weights are constants of the optimization step: the returned array carries no gradient
  * (implementations detach with {@code stopGradient} or build it from data), so a weight that

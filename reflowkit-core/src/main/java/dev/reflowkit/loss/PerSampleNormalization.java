@@ -16,6 +16,15 @@ import java.util.Locale;
  * for ReFlow varies by orders of magnitude over {@code t}). The value of the weighted loss is
  * about 1 whatever the model: log the unweighted loss to see progress.
  *
+ * <p>Where it keeps the flow-matching minimizer: {@code 1/sg[l_i]} is the paper's {@code
+ * 1/sg[L(theta; x_t, t)]}, the expected loss given {@code (x_t, t)}, only when the coupling is
+ * deterministic given {@code x_t} (backward ReFlow pairs). Otherwise it weights the targets of one
+ * {@code x_t} unequally and pulls the minimiser toward their conditional mode: for targets 0 with
+ * probability 0.7 and 3 with probability 0.3 the weighted loss is minimised at 0.00014 (eps =
+ * 1e-3) instead of the mean 0.9. So teacher runs refuse it and mixed or projected stores warn
+ * ({@code FlowTraining}); {@link TimeBinEmaNormalization} depends on {@code t} only and is always
+ * covered.
+ *
  * <p>{@code eps} is ours (the paper's is unknown; the spec asks for a small configurable one):
  * default {@code 1e-3}, small against the per-element MSE of unit-variance data, and it caps the
  * weight at {@code 1/eps = 1000} so that a sample whose loss is almost zero is not amplified

@@ -54,8 +54,8 @@ import java.util.function.Consumer;
  * entry point; the CLI's {@code reflow pairs} is a thin wrapper).
  *
  * <p>Directions ({@link PairDirection}; t = 0 data, t = 1 noise): backward pairs integrate seeded
- * noise 1 -> 0; forward pairs integrate the teacher's own training points 0 -> 1 (pair {@code i}
- * uses training point {@code i}); projected pairs match backward pairs to real points
+ * noise 1 -> 0; forward pairs integrate the teacher's own training points 0 -> 1 (in an order
+ * seeded by the pair seed, {@link ForwardPairs}); projected pairs match backward pairs to real points
  * ({@link ProjectedPairs}, ours). The training data is rebuilt from the teacher's stored
  * configuration ({@link RunData#load}).
  *
@@ -213,7 +213,8 @@ public final class PairGeneration {
         PairSettings.Projection projection = null;
         int shardSize = c.getInt("pairs.shard_size");
         if (direction == PairDirection.PROJECTED) {
-            projection = new PairSettings.Projection(c.getDouble("pairs.sinkhorn_lambda"), c.getInt("pairs.block"));
+            projection = new PairSettings.Projection(c.getDouble("pairs.sinkhorn_lambda"), c.getInt("pairs.block"),
+                    ProjectedPairs.ASSIGNMENT);
             if (shardSize % projection.block() != 0) {
                 throw new IllegalArgumentException("projected pairs need pairs.shard_size (" + shardSize
                         + ") to be a multiple of pairs.block (" + projection.block() + ")");
@@ -235,12 +236,13 @@ public final class PairGeneration {
                         "max_nfe", (double) c.getInt("sample.max_nfe"))
                 : Map.of();
         PairSettings s = new PairSettings(
-                Checksums.sha256(teacher), direction, solver, adaptive ? "adaptive" : c.getString("pairs.grid"),
+                Checksums.sha256(teacher), direction, solver, adaptive ? solver : plan.solver().toString(),
+                adaptive ? "adaptive" : c.getString("pairs.grid"),
                 times, plan.nfe(), solverOptions, c.getString("pairs.weights"), pairSeed, n, shardSize,
                 c.getInt("pairs.batch_size"), sampleShape,
                 new PairSettings.TeacherData(stored.getString("data.source"), stored.getInt("data.train_count"),
                         stored.getInt("eval.count"), stored.getLong("seed"), trainPoints),
-                projection);
+                projection, direction == PairDirection.FORWARD ? ForwardPairs.ORDER : null);
         return new Prepared(s, c, train, nWorkers);
     }
 
@@ -427,7 +429,7 @@ public final class PairGeneration {
                 s.sampleShape());
         switch (s.direction()) {
             case FORWARD:
-                return new ForwardPairs(ode, p.train());
+                return new ForwardPairs(ode, p.train(), s.seed());
             case PROJECTED:
                 Sinkhorn sinkhorn = Sinkhorn.builder().optLambda(s.projection().lambda()).build();
                 return new ProjectedPairs(new BackwardPairs(ode, s.seed()), p.train(), sinkhorn,
@@ -457,8 +459,16 @@ public final class PairGeneration {
             PairManifest old = PairManifest.read(dir);
             List<String> diff = s.differencesFrom(old.settings());
             if (!diff.isEmpty()) {
+                String hint = "";
+                if (diff.stream().anyMatch(d -> d.startsWith("method ("))) {
+                    hint = " (heun's and rk4's steps changed so that they never evaluate the data end; pairs.solver"
+                            + " = " + old.settings().solver() + " takes the steps this store was made with)";
+                } else if (diff.stream().anyMatch(d -> d.startsWith("point_order") || d.startsWith("projection.assignment"))) {
+                    hint = " (the store predates seeded forward-pair order and row-sampled projection; make it anew)";
+                }
                 throw new IllegalArgumentException("pair store " + dir + " was made with other settings: "
-                        + String.join(", ", diff) + "; use another output directory, or the settings it was made with");
+                        + String.join(", ", diff) + hint + "; use another output directory, or the settings it was"
+                        + " made with");
             }
             List<ShardRange> ranges = s.shards();
             List<PairManifest.ShardEntry> kept = new ArrayList<>();

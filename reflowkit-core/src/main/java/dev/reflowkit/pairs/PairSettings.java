@@ -18,6 +18,8 @@ import java.util.Objects;
  * @param teacherSha256 SHA-256 of the teacher checkpoint file
  * @param direction backward, forward or projected
  * @param solver the solver name
+ * @param method the solver with its steps, as the plan ran it (e.g. {@code heun(euler last step)}):
+ *     a solver name whose steps changed between versions cannot resume a store made by the other
  * @param grid the time-grid name ({@code "adaptive"} for dopri5)
  * @param timeGrid the times a fixed-step solver passes through (start to end); empty for dopri5
  * @param nfe network evaluations per pair of a fixed-step solver; 0 for dopri5
@@ -30,11 +32,14 @@ import java.util.Objects;
  * @param sampleShape the shape of one sample
  * @param data the teacher's training data (the real points of forward and projected pairs)
  * @param projection the projection settings, or null unless the direction is projected
+ * @param pointOrder forward pairs: how pair {@code i} picks its training point ({@code
+ *     seeded-permutation}; stores written before read {@code prefix}); null for other directions
  */
 public record PairSettings(
         String teacherSha256,
         PairDirection direction,
         String solver,
+        String method,
         String grid,
         List<Double> timeGrid,
         int nfe,
@@ -46,7 +51,8 @@ public record PairSettings(
         int batchSize,
         long[] sampleShape,
         TeacherData data,
-        Projection projection) {
+        Projection projection,
+        String pointOrder) {
 
     /**
      * The teacher's training data, as its stored configuration defines it.
@@ -64,8 +70,10 @@ public record PairSettings(
      *
      * @param lambda Sinkhorn regularization relative to the mean squared distance (0: exact)
      * @param block pairs matched together
+     * @param assignment how a pair takes its real point from the plan: {@code row-sampled} (stores
+     *     written before with {@code lambda > 0} read {@code row-argmax})
      */
-    public record Projection(double lambda, int block) {}
+    public record Projection(double lambda, int block, String assignment) {}
 
     /** Checks and copies the fields. */
     public PairSettings {
@@ -74,6 +82,9 @@ public record PairSettings(
         Objects.requireNonNull(data, "data");
         if ((direction == PairDirection.PROJECTED) != (projection != null)) {
             throw new IllegalArgumentException("projection settings are required exactly for projected pairs");
+        }
+        if ((direction == PairDirection.FORWARD) != (pointOrder != null)) {
+            throw new IllegalArgumentException("a point order is required exactly for forward pairs");
         }
         timeGrid = List.copyOf(timeGrid);
         solverOptions = Map.copyOf(solverOptions);
@@ -122,6 +133,7 @@ public record PairSettings(
         (t instanceof ObjectNode o ? o : root.putObject("teacher")).put("sha256", teacherSha256);
         root.put("direction", direction.configName());
         root.put("solver", solver);
+        root.put("method", method);
         root.put("grid", grid);
         ArrayNode times = root.putArray("time_grid");
         timeGrid.forEach(times::add);
@@ -147,6 +159,10 @@ public record PairSettings(
             ObjectNode p = root.putObject("projection");
             p.put("lambda", projection.lambda());
             p.put("block", projection.block());
+            p.put("assignment", projection.assignment());
+        }
+        if (pointOrder != null) {
+            root.put("point_order", pointOrder);
         }
     }
 
@@ -176,7 +192,10 @@ public record PairSettings(
         return new PairSettings(
                 required(required(root, "teacher"), "sha256").asText(),
                 PairDirection.byName(required(root, "direction").asText()),
-                required(root, "solver").asText(),
+                root.hasNonNull("method") ? required(root, "solver").asText()
+                        : legacySolver(required(root, "solver").asText(), required(root, "nfe").asInt()),
+                root.hasNonNull("method") ? root.get("method").asText()
+                        : legacyMethod(required(root, "solver").asText(), required(root, "nfe").asInt()),
                 required(root, "grid").asText(),
                 times,
                 required(root, "nfe").asInt(),
@@ -191,7 +210,31 @@ public record PairSettings(
                         required(d, "eval_count").asInt(), required(d, "seed").asLong(),
                         required(d, "train_points").asInt()),
                 p == null || p.isNull() ? null
-                        : new Projection(required(p, "lambda").asDouble(), required(p, "block").asInt()));
+                        : new Projection(required(p, "lambda").asDouble(), required(p, "block").asInt(),
+                                p.hasNonNull("assignment") ? p.get("assignment").asText()
+                                        : required(p, "lambda").asDouble() > 0 ? "row-argmax" : "row-sampled"),
+                PairDirection.byName(required(root, "direction").asText()) != PairDirection.FORWARD ? null
+                        : root.hasNonNull("point_order") ? root.get("point_order").asText() : "prefix");
+    }
+
+    /**
+     * The method of a store written before stores recorded it: heun ended with an Euler step for
+     * odd NFE and took full steps otherwise, rk4 was classical throughout.
+     */
+    private static String legacyMethod(String solver, int nfe) {
+        return solver.equals("heun") && nfe % 2 == 1 ? "heun(euler last step)" : solver;
+    }
+
+    /**
+     * The solver that now takes a store's steps, for a store written before stores recorded its
+     * method: {@code heun-edm} (odd NFE) or {@code heun-full} for heun, {@code rk4-full} for rk4.
+     */
+    private static String legacySolver(String solver, int nfe) {
+        return switch (solver) {
+            case "heun" -> nfe % 2 == 1 ? "heun-edm" : "heun-full";
+            case "rk4" -> "rk4-full";
+            default -> solver;
+        };
     }
 
     private static JsonNode required(JsonNode node, String field) {

@@ -21,18 +21,28 @@ import java.util.SplittableRandom;
  *       points with uniform weights and cost {@code C_ij = |x0_gen_i - y_j|^2} ({@link Sinkhorn},
  *       regularization {@code lambda} relative to the mean cost; {@code lambda = 0} is the exact
  *       optimal assignment);
- *   <li>hard projection (ours): pair {@code i} takes the real point with the largest plan weight in
- *       its row, {@code j*(i) = argmax_j P_ij}, and the stored pair is {@code (y_{j*(i)}, x1_i)}.
+ *   <li>projection (ours): pair {@code i} takes a real point drawn from its row of the plan,
+ *       {@code j(i) ~ P_i. / sum_j P_ij} (generator seeded by {@code (seed, b)}), and the stored pair
+ *       is {@code (y_{j(i)}, x1_i)}.
  * </ol>
  *
- * <p>With {@code lambda = 0} the matching is a permutation (every drawn real point used once);
- * with {@code lambda > 0} two generated points may pick the same real point. A block never spans
- * two shards (the shard size must be a multiple of {@code B}), so shards stay independent.
+ * <p>With {@code lambda = 0} the plan is a permutation, so the draw is the matching itself (every
+ * drawn real point used once). With {@code lambda > 0} a real point may be used twice or never in a
+ * block, but once in expectation (the plan's columns sum to {@code 1/k}), so the stored {@code x0}
+ * keep the data marginal; taking each row's largest weight instead would not (real points near
+ * many generated ones would be used more). A block never spans two shards (the shard size must be
+ * a multiple of {@code B}), so shards stay independent.
  */
 final class ProjectedPairs implements ShardSource {
 
     /** Stream id of the per-block real-point draws, derived from the pair seed. */
     static final long STREAM_PROJECTION = 202;
+
+    /** Stream id of the per-block draws from the plan's rows, derived from the pair seed. */
+    static final long STREAM_ROWS = 204;
+
+    /** How pairs take their real point from the plan, as recorded in a store's settings. */
+    static final String ASSIGNMENT = "row-sampled";
 
     private final BackwardPairs backward;
     private final PointSet train;
@@ -88,7 +98,8 @@ final class ProjectedPairs implements ShardSource {
                     cost[i * k + j] = s;
                 }
             }
-            int[] match = sinkhorn.solve(cost, k, k).rowArgMax();
+            int[] match = sinkhorn.solve(cost, k, k)
+                    .sampleRows(new SplittableRandom(StepRandom.derive(seed, b, STREAM_ROWS)));
             for (int i = 0; i < k; i++) {
                 System.arraycopy(train.data(), real[match[i]] * d, x0, (start + i) * d, d);
             }

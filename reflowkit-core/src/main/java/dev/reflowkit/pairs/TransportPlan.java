@@ -1,5 +1,7 @@
 package dev.reflowkit.pairs;
 
+import java.util.SplittableRandom;
+
 /**
  * A transport plan between two discrete measures: a non-negative {@code rows x cols} matrix whose
  * row sums are the source weights and whose column sums are the target weights.
@@ -83,6 +85,42 @@ public record TransportPlan(double[] plan, int rows, int cols, int iterations, d
             best[i] = arg;
         }
         return best;
+    }
+
+    /**
+     * A coupling drawn from the plan: for each row {@code i}, a column {@code j} with probability
+     * {@code P[i][j] / sum_j P[i][j]}, independently per row. Column {@code j} is then drawn
+     * {@code sum_i P[i][j] / (row mass)} times in expectation: once, for a plan with uniform
+     * marginals, so the drawn columns keep the columns' marginal (unlike {@link #rowArgMax}, which
+     * uses some columns several times and others never when the plan is not a permutation). For
+     * a permutation plan it equals {@link #rowArgMax}.
+     *
+     * @param rng the generator (one uniform draw per row)
+     * @return the drawn column of each row
+     */
+    public int[] sampleRows(SplittableRandom rng) {
+        int[] drawn = new int[rows];
+        for (int i = 0; i < rows; i++) {
+            double total = 0;
+            for (int j = 0; j < cols; j++) {
+                total += plan[i * cols + j];
+            }
+            double u = rng.nextDouble() * total;
+            int pick = -1;
+            double acc = 0;
+            for (int j = 0; j < cols; j++) {
+                double p = plan[i * cols + j];
+                if (p > 0) {
+                    pick = j; // the last column with mass, should rounding leave u beyond the sum
+                    acc += p;
+                    if (u < acc) {
+                        break;
+                    }
+                }
+            }
+            drawn[i] = pick;
+        }
+        return drawn;
     }
 
     /**

@@ -38,7 +38,11 @@ import java.util.Set;
  *
  * <p>A class-conditional teacher ({@code model.classes > 0}) trains on the labeled points of a
  * built-in data set with label dropout {@code model.label_dropout}; ReFlow of conditional models
- * is not supported.
+ * is not supported. A ReFlow run's checkpoints and run record hold the configuration it trains
+ * with ({@code model.dropout} = {@code reflow.dropout} where that is set). Loss normalization per
+ * sample ({@code loss.weight=per-sample}) is refused on teacher runs and warned about on mixed or
+ * projected pair stores: it keeps the flow-matching minimiser only where the coupling is
+ * deterministic given {@code x_t} (docs/PRESETS.md).
  */
 public final class FlowTraining {
 
@@ -63,31 +67,42 @@ public final class FlowTraining {
      */
     public static TrainResult run(Config config, Path outputDir, boolean resume, List<String> args,
             ProgressBar progress) throws IOException {
-        CheckpointDirectory checkpoints = new CheckpointDirectory(outputDir);
-        if (!resume) {
-            checkpoints.requireFresh(); // before anything is written over the existing run
-        } else {
-            Optional<Path> latest = checkpoints.latest();
-            if (latest.isPresent()) {
-                requireCompatible(config, latest.get());
-            }
-        }
         boolean reflow = !config.getString("reflow.teacher").isEmpty();
         int classes = config.getInt("model.classes");
         if (reflow && classes > 0) {
             throw new IllegalArgumentException("model.classes = " + classes + ": ReFlow training of class-conditional"
                     + " models is not supported (pair stores carry no labels); train a teacher only");
         }
+        if (!reflow && config.getString("loss.weight").equals("per-sample")) {
+            throw new IllegalArgumentException("loss.weight = per-sample on a teacher run: 1/sg[l_i] weights each"
+                    + " sample by its own loss, which on the independent coupling pulls the model toward the"
+                    + " conditional mode instead of the flow-matching minimiser (docs/PRESETS.md); use"
+                    + " loss.weight=time-bin-ema (depends on t only) for a normalised teacher loss");
+        }
+        // The ReFlow phase's own dropout is what the model trains with: recorded in its checkpoints.
+        double reflowDropout = config.getDouble("reflow.dropout");
+        Config modelConfig = reflow && reflowDropout >= 0 ? config.with("model.dropout", reflowDropout) : config;
+        CheckpointDirectory checkpoints = new CheckpointDirectory(outputDir);
+        if (!resume) {
+            checkpoints.requireFresh(); // before anything is written over the existing run
+        } else {
+            Optional<Path> latest = checkpoints.latest();
+            if (latest.isPresent()) {
+                requireCompatible(modelConfig, config, latest.get());
+            }
+        }
         Coupling coupling;
         Map<String, Object> extra = new LinkedHashMap<>();
-        Config modelConfig = config;
         if (reflow) {
             ReflowInputs inputs = ReflowInputs.open(config);
             coupling = inputs.coupling();
             extra.putAll(inputs.describe());
-            double dropout = config.getDouble("reflow.dropout");
-            if (dropout >= 0) {
-                modelConfig = config.with("model.dropout", dropout);
+            if (config.getString("loss.weight").equals("per-sample") && !inputs.deterministicCoupling()) {
+                String warning = "loss.weight = per-sample on " + inputs.directions() + " pairs: with forward"
+                        + " or projected pairs in the mix, 1/sg[l_i] is not the paper's 1/sg[L(x_t, t)] and"
+                        + " Proposition 1 does not cover it (time-bin-ema depends on t only and does)";
+                System.err.println("reflow: warning: " + warning);
+                extra.put("warnings", List.of(warning));
             }
         } else {
             RunData data = RunData.load(config);
@@ -111,7 +126,7 @@ public final class FlowTraining {
                 ReflowInputs.initializeFromTeacher(model, Path.of(config.getString("reflow.teacher")), manager);
             }
             // recorded once every input has been read and checked: a rejected run writes nothing
-            RunRecord.write(outputDir, "train", args, config, extra);
+            RunRecord.write(outputDir, "train", args, modelConfig, extra);
             FlowTrainer.Builder b = FlowTrainer.builder()
                     .setModel(model, manager)
                     .setCoupling(coupling)
@@ -119,7 +134,7 @@ public final class FlowTraining {
                     .setLoss(Components.loss(config))
                     .setSettings(Components.trainSettings(config))
                     .setOutputDir(outputDir)
-                    .optConfig(config.toNestedMap());
+                    .optConfig(modelConfig.toNestedMap());
             if (classes > 0) {
                 b.optLabelDropout(classes, config.getDouble("model.label_dropout"));
             }
@@ -133,13 +148,18 @@ public final class FlowTraining {
     /**
      * Checks that a resumed run keeps the configuration of the run it continues; only the run
      * length, the checkpoint and log intervals, and the sampling and evaluation settings may change.
+     * Checkpoints record the configuration the model trains with ({@code modelConfig}: a ReFlow
+     * run's own dropout); those written before recorded the teacher's dropout ({@code config}),
+     * and continue too.
      */
-    private static void requireCompatible(Config config, Path checkpoint) {
+    private static void requireCompatible(Config modelConfig, Config config, Path checkpoint) {
         Config stored;
         try (NDManager m = Engines.newManager()) {
             stored = ConfigLoader.fromMap(ReflowConfig.schema(), Checkpoints.read(checkpoint, m).config());
         }
-        Map<String, Object> now = config.toFlatMap();
+        boolean legacy = modelConfig != config && Objects.equals(stored.toFlatMap().get("model.dropout"),
+                config.toFlatMap().get("model.dropout"));
+        Map<String, Object> now = (legacy ? config : modelConfig).toFlatMap();
         Map<String, Object> then = stored.toFlatMap();
         List<String> changed = new ArrayList<>();
         for (Map.Entry<String, Object> e : now.entrySet()) {

@@ -10,6 +10,7 @@ import dev.reflowkit.coupling.Coupling;
 import dev.reflowkit.coupling.PairStoreCoupling;
 import dev.reflowkit.engine.Engines;
 import dev.reflowkit.io.Checksums;
+import dev.reflowkit.pairs.PairDirection;
 import dev.reflowkit.pairs.PairStore;
 import dev.reflowkit.train.Checkpoint;
 import dev.reflowkit.train.CheckpointException;
@@ -92,6 +93,26 @@ record ReflowInputs(Path teacher, String teacherSha256, List<PairStore> stores, 
         }
         m.put("pairs", s);
         return m;
+    }
+
+    /**
+     * Whether every store holds backward pairs only: a deterministic coupling (each pair's x0 is
+     * the teacher's ODE image of its x1), the case where a per-sample loss weight is the paper's
+     * loss normalization.
+     *
+     * @return true when no store holds forward or projected pairs
+     */
+    boolean deterministicCoupling() {
+        return stores.stream().allMatch(st -> st.direction() == PairDirection.BACKWARD);
+    }
+
+    /**
+     * The stores' directions, for messages.
+     *
+     * @return e.g. {@code [backward, forward]}
+     */
+    List<String> directions() {
+        return stores.stream().map(st -> st.direction().configName()).toList();
     }
 
     /**

@@ -136,7 +136,7 @@ class ConfigLoaderTest {
                 error(null, "loss.ema_decay=0"));
         assertEquals("path.time_base: must be > 1, got 1 (in override 'path.time_base=1')",
                 error(null, "path.time_base=1"));
-        assertEquals("sample.solver: must be one of euler, midpoint, heun, rk4, dopri5; got "
+        assertEquals("sample.solver: must be one of euler, midpoint, heun, rk4, heun-edm, heun-full, rk4-full, dopri5; got "
                 + "'huen' (did you mean 'heun'?) (in override 'sample.solver=huen')",
                 error(null, "sample.solver=huen"));
     }
@@ -196,5 +196,18 @@ class ConfigLoaderTest {
         Config c = ConfigLoader.load(SCHEMA, example, List.of());
         assertEquals("8gaussians", c.getString("data.source"));
         assertEquals(9, c.getInt("sample.nfe"));
+    }
+
+    @Test
+    void retiredKeysLoadFromStoredConfigurationsButAreErrorsFromUsers() {
+        Map<String, Object> stored = new java.util.LinkedHashMap<>(ReflowConfig.schema().defaults().toNestedMap());
+        @SuppressWarnings("unchecked")
+        Map<String, Object> pairs = new java.util.LinkedHashMap<>((Map<String, Object>) stored.get("pairs"));
+        pairs.put("projected", false); // a checkpoint written before the key was removed
+        stored.put("pairs", pairs);
+        assertEquals(ReflowConfig.schema().defaults().toFlatMap(),
+                ConfigLoader.fromMap(ReflowConfig.schema(), stored).toFlatMap());
+        String e = error(null, "pairs.projected=true");
+        assertTrue(e.startsWith("pairs.projected: was removed: projected pairs are chosen by reflow.directions"), e);
     }
 }

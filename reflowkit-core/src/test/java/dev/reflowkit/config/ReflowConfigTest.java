@@ -78,9 +78,12 @@ class ReflowConfigTest {
         {"sample.edm_sigma_max", "double", "80"},
         {"sample.sigmoid_kappa", "double", "3"},
         {"sample.custom_grid", "list<double>", "[]"},
+        {"sample.tune_count", "int", "256"},
+        {"sample.tune_sweeps", "int", "3"},
         {"eval.nfe", "list<int>", "[1, 2, 4, 9]"},
         {"eval.solver", "choice", "heun"},
         {"eval.grid", "choice", "uniform"},
+        {"eval.extra_grids", "list<string>", "[]"},
         {"eval.count", "int", "1000"},
         {"eval.repeats", "int", "3"},
         {"eval.reference", "choice", "dopri5"},
@@ -92,7 +95,6 @@ class ReflowConfigTest {
         {"eval.sw2_projections", "int", "256"},
         {"pairs.count", "int", "100000"},
         {"pairs.forward_count", "int", "50000"},
-        {"pairs.projected", "boolean", "false"},
         {"pairs.solver", "choice", "heun"},
         {"pairs.grid", "choice", "uniform"},
         {"pairs.nfe", "int", "99"},
@@ -143,10 +145,12 @@ class ReflowConfigTest {
         assertEquals(List.of("mse", "pseudo-huber", "hpf"), s.option("loss.type").choices());
         assertEquals(List.of("constant", "time-power", "per-sample", "time-bin-ema"),
                 s.option("loss.weight").choices());
-        assertEquals(List.of("euler", "midpoint", "heun", "rk4", "dopri5"),
+        assertEquals(List.of("euler", "midpoint", "heun", "rk4", "heun-edm", "heun-full", "rk4-full", "dopri5"),
                 s.option("sample.solver").choices());
-        assertEquals(List.of("uniform", "edm", "sigmoid", "custom"),
+        assertEquals(List.of("uniform", "edm", "sigmoid", "custom", "tuned"),
                 s.option("sample.grid").choices());
+        assertEquals(List.of("uniform", "edm", "sigmoid", "custom"), s.option("pairs.grid").choices(),
+                "pairs take a fixed grid");
         assertEquals("in [0, 0.5)", s.option("path.eps").boundsText());
         assertEquals("in (0, 1)", s.option("loss.ema_decay").boundsText());
         assertEquals("> 1", s.option("path.time_base").boundsText());

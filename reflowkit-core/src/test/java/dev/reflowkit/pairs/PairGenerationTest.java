@@ -179,8 +179,15 @@ class PairGenerationTest {
         Config c = TinyTeacher.config(SEED);
         PointSet train = PointData.load(c.getString("data.source"), c.getInt("data.train_count"),
                 c.getInt("eval.count"), c.getLong("seed")).train();
-        assertArrayEquals(Arrays.copyOf(train.data(), 500), store.x0(), "x0 = training points 0..249");
+        int[] order = ForwardPairs.order(600, store.settings().seed());
+        float[] expected = new float[500];
+        for (int i = 0; i < 250; i++) {
+            System.arraycopy(train.data(), 2 * order[i], expected, 2 * i, 2);
+        }
+        assertArrayEquals(expected, store.x0(), "x0 = the training points in the seeded order");
+        assertEquals(600, Arrays.stream(order).distinct().count(), "a permutation");
         assertEquals(600, store.settings().data().trainPoints());
+        assertEquals("seeded-permutation", store.settings().pointOrder());
         try (NDManager m = Engines.newManager()) {
             TrainedModel t = TrainedModel.load(teacher, true, m);
             SamplerPlan plan = PairGeneration.plan(c, false);
@@ -196,6 +203,27 @@ class PairGenerationTest {
         PairGenerationResult all = PairGeneration.builder().setTeacher(teacher).setDirection(PairDirection.FORWARD)
                 .optConfig(TinyTeacher.config(SEED, "pairs.forward_count=0")).build().run(dir.resolve("forward-all"));
         assertEquals(600, all.count(), "pairs.forward_count = 0 takes every training point");
+    }
+
+    /**
+     * A class-folder data set lists its points class by class: forward pairs of a tenth of them
+     * must still cover every class in proportion (the first tenth would be one class).
+     */
+    @Test
+    void forwardPairsDrawTheirPointsUniformlyNotThePrefix() {
+        int n = 10_000;
+        int count = 1_000;
+        int[] order = ForwardPairs.order(n, 42);
+        int[] perClass = new int[10];
+        for (int i = 0; i < count; i++) {
+            perClass[order[i] / 1000]++; // points 0..999 are class 0, 1000..1999 class 1, ...
+        }
+        for (int k = 0; k < 10; k++) {
+            // binomial(1000, 0.1) without replacement: sd < 9.5, so 5 sd is about 47
+            assertTrue(Math.abs(perClass[k] - 100) < 47, "class " + k + ": " + perClass[k] + " of 1000");
+        }
+        assertArrayEquals(order, ForwardPairs.order(n, 42), "seeded");
+        assertFalse(Arrays.equals(order, ForwardPairs.order(n, 43)));
     }
 
     @Test
@@ -293,6 +321,30 @@ class PairGenerationTest {
         Files.writeString(unrecorded.resolve(PairManifest.FILE), root.toString());
         assertEquals(1, generate(unrecorded, PairDirection.BACKWARD, 400, 1).shardsGenerated());
         assertEquals(reference, snapshot(unrecorded));
+    }
+
+    /**
+     * A store made before stores recorded the solver's steps (heun at odd NFE then ended with an
+     * Euler step) is refused by today's heun with a hint, and resumed by heun-edm.
+     */
+    @Test
+    void storesMadeWithTheOldHeunStepsNameTheSolverThatResumesThem() throws IOException {
+        Path out = dir.resolve("legacy");
+        generate(out, PairDirection.BACKWARD, 200, 1, "pairs.solver=heun-edm");
+        Path manifest = out.resolve(PairManifest.FILE);
+        String json = Files.readString(manifest);
+        assertTrue(json.contains("\"method\" : \"heun(euler last step)\""), json);
+        // as the previous version wrote it: solver heun, no method
+        Files.writeString(manifest, json.replace("\"solver\" : \"heun-edm\"", "\"solver\" : \"heun\"")
+                .replaceAll("\\s*\"method\" : \"[^\"]*\",", ""));
+        assertFalse(Files.readString(manifest).contains("method"));
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> generate(out, PairDirection.BACKWARD, 200, 1));
+        assertTrue(e.getMessage().contains("method (\"heun(euler last step)\" -> \"heun(ralston3 last step)\")"),
+                e.getMessage());
+        assertTrue(e.getMessage().contains("pairs.solver = heun-edm"), e.getMessage());
+        PairGenerationResult resumed = generate(out, PairDirection.BACKWARD, 200, 1, "pairs.solver=heun-edm");
+        assertEquals(0, resumed.shardsGenerated(), "every shard kept");
     }
 
     @Test

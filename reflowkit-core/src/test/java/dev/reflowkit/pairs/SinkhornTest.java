@@ -128,4 +128,46 @@ class SinkhornTest {
                 () -> Sinkhorn.builder().optLambda(1e-4).optMaxIterations(3).build().solve(cost(20, 20, 5), 20, 20));
         assertTrue(slow.getMessage().contains("did not converge"), slow.getMessage());
     }
+
+    /**
+     * Entropic plans are not permutations: taking each row's largest weight uses the real points
+     * near many generated ones again and again, while drawing from the rows uses each real point
+     * once in expectation (the plan's columns sum to 1/k), so projected pairs keep the data marginal.
+     */
+    @Test
+    void drawingFromTheRowsKeepsTheColumnMarginalAndArgMaxDoesNot() {
+        int k = 20;
+        SplittableRandom rng = new SplittableRandom(5);
+        double[] gen = new double[k];
+        double[] real = new double[k];
+        for (int i = 0; i < k; i++) {
+            gen[i] = 0.1 * rng.nextGaussian(); // generated points crowd around 0
+            real[i] = -1 + 2.0 * i / (k - 1); // real points spread over [-1, 1]
+        }
+        double[] cost = new double[k * k];
+        for (int i = 0; i < k; i++) {
+            for (int j = 0; j < k; j++) {
+                cost[i * k + j] = (gen[i] - real[j]) * (gen[i] - real[j]);
+            }
+        }
+        TransportPlan plan = Sinkhorn.builder().optLambda(0.5).build().solve(cost, k, k);
+        int draws = 2000;
+        int[] uses = new int[k];
+        SplittableRandom draw = new SplittableRandom(9);
+        for (int r = 0; r < draws; r++) {
+            for (int j : plan.sampleRows(draw)) {
+                uses[j]++;
+            }
+        }
+        for (int j = 0; j < k; j++) {
+            // each column is drawn draws times in expectation, sd about sqrt(draws) = 45
+            assertTrue(Math.abs(uses[j] - draws) < 5 * 45, "real point " + j + " drawn " + uses[j] + " times");
+        }
+        int[] argMaxUses = new int[k];
+        for (int j : plan.rowArgMax()) {
+            argMaxUses[j]++;
+        }
+        assertTrue(java.util.Arrays.stream(argMaxUses).filter(u -> u == 0).count() >= k / 4,
+                "argmax leaves real points out: " + java.util.Arrays.toString(argMaxUses));
+    }
 }
