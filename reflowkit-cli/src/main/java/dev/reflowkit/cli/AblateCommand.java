@@ -10,10 +10,13 @@ import picocli.CommandLine.Option;
 /** {@code reflow ablate}: the ablation table of Simple ReFlow's improvements. */
 @Command(name = "ablate", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class,
         header = "Ablate Simple ReFlow's improvements over several seeds; writes a markdown and JSON table.",
-        description = "From baseline, add the improvements one at a time; from simple-reflow, remove them one"
-            + " at a time. Every variant trains ablate.seeds ReFlow runs on the shared teacher and pairs and is"
-            + " scored at eval.nfe; DIR/ablation.md and DIR/ablation.json hold W2 mean and std over seeds."
-            + " Reruns reuse finished runs.")
+        description = "From baseline, add the improvements one at a time; from simple-reflow with all seven (the"
+            + " preset, projected pairs in place of backward pairs, and ablate.sampler_grid), remove them one at a"
+            + " time (ablate.rows=none: baseline against the simple-reflow preset only). Every variant trains"
+            + " ablate.seeds ReFlow runs on the shared teacher and pairs (the sampler rows reuse a model) and is"
+            + " scored at eval.nfe on eval.grid and eval.extra_grids (and dopri5 with ablate.reference);"
+            + " DIR/ablation.md and DIR/ablation.json hold every metric's mean and std over seeds, next to the"
+            + " teacher and the floor. Reruns reuse finished runs.")
 final class AblateCommand extends ConfigJobCommand {
 
     @Option(names = {"-o", "--out"}, paramLabel = "DIR", required = true,

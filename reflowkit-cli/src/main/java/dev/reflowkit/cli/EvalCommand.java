@@ -13,6 +13,7 @@ import dev.reflowkit.eval.EvalSetting;
 import dev.reflowkit.eval.MetricsReport;
 import dev.reflowkit.eval.SampleEvaluation;
 import dev.reflowkit.eval.TrajectorySummary;
+import dev.reflowkit.field.ClassifierFreeGuidance;
 import dev.reflowkit.field.VelocityField;
 import dev.reflowkit.metrics.MetricSummary;
 import dev.reflowkit.metrics.MetricSummaries;
@@ -100,6 +101,13 @@ final class EvalCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Print the resolved configuration and exit.")
     boolean dryRun;
 
+    @Option(names = "--class", paramLabel = "-1",
+            description = "Class-conditional models only: -1 samples an even spread over the classes (sample i gets"
+                + " class i mod classes) with classifier-free guidance weight --guidance W (default 1: the conditional"
+                + " model), and adds class_acc, the fraction of samples the feature network assigns to their class"
+                + " (its floor: its accuracy on real test images).")
+    Integer classLabel;
+
     @Mixin
     GuidanceOptions guidance = new GuidanceOptions();
 
@@ -109,7 +117,11 @@ final class EvalCommand implements Callable<Integer> {
         if (!out.getFileName().toString().endsWith(".json")) {
             throw new IllegalArgumentException("--out must name a .json file, got " + out);
         }
-        guidance.check();
+        guidance.check(classLabel != null);
+        if (classLabel != null && classLabel != ClassifierFreeGuidance.SPREAD) {
+            throw new IllegalArgumentException("eval --class takes -1 (an even spread over the classes, scored against"
+                    + " all of the data), got " + classLabel + "; reflow sample --class K generates one class");
+        }
         try (NDManager manager = Engines.newManager()) {
             TrainedModel emaModel = TrainedModel.load(model, true, manager); // reused unless raw weights
             Config stored = emaModel.config();
@@ -127,10 +139,21 @@ final class EvalCommand implements Callable<Integer> {
             EvalSetting reference = new EvalSetting(ref, SampleEvaluation.ADAPTIVE_GRID,
                     Components.plan(c, ref, "uniform", 0));
 
+            int classes = 0;
+            if (classLabel != null) {
+                classes = emaModel.classes();
+                if (classes == 0) {
+                    throw new IllegalArgumentException("--class needs a class-conditional model, but " + model
+                            + " is unconditional (model.classes = 0)");
+                }
+                // every batch starts at a multiple of the class count, so sample i gets class i mod C
+                int batch = c.getInt("sample.batch_size");
+                c = c.with("sample.batch_size", Math.max(classes, batch - batch % classes));
+            }
             int n = c.getInt("eval.count");
             int r = c.getInt("eval.repeats");
             SampleEvaluation evaluation = ImageDataset.isImageSpec(c.getString("data.source"))
-                    ? Evaluations.create(c, RunData.load(c), n, manager, System.out)
+                    ? Evaluations.create(c, RunData.load(c), n, classes, manager, System.out)
                     : new SampleEvaluation(heldOut(c, stored, n), n, r, c.getLong("seed"), c.getInt("sample.batch_size"));
             MetricsReport existing = null;
             if (append && Files.exists(out)) {
@@ -145,7 +168,9 @@ final class EvalCommand implements Callable<Integer> {
 
             boolean ema = c.getString("sample.weights").equals("ema");
             TrainedModel m = ema ? emaModel : TrainedModel.load(model, false, manager);
-            VelocityField field = guidance.field(m, model, ema, manager);
+            VelocityField field = classLabel != null
+                    ? new ClassifierFreeGuidance(m.conditional(), classLabel, guidance.weight == null ? 1.0 : guidance.weight)
+                    : guidance.field(m, model, ema, manager);
             List<EvalSetting> settings = ModelEvaluation.settings(c, solverName, model, m, manager, System.out);
             String runName = runName();
 

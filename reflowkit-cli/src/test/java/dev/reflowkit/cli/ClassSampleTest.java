@@ -57,6 +57,22 @@ class ClassSampleTest {
     }
 
     @Test
+    void evalScoresAnEvenSpreadWithClassifierFreeGuidance() throws IOException {
+        Path m = dir.resolve("cfg.json");
+        Cli.Result r = Cli.run("eval", "-m", conditional.toString(), "--nfe", "2", "--count", "40", "--class", "-1",
+                "--guidance", "2", "--out", m.toString());
+        assertEquals(0, r.exitCode(), r::toString);
+        JsonNode run = new ObjectMapper().readTree(m.toFile()).get("runs").get(0);
+        assertEquals(4.0, run.get("nfe").asDouble(), 1e-9, "each CFG evaluation runs both networks");
+        String fixed = Cli.run("eval", "-m", conditional.toString(), "--class", "2", "--out", m.toString())
+                .inputError();
+        assertTrue(fixed.contains("-1"), fixed);
+        String plain = Cli.run("eval", "-m", unconditional.toString(), "--class", "-1", "--out",
+                dir.resolve("plain.json").toString()).inputError();
+        assertTrue(plain.contains("unconditional"), plain);
+    }
+
+    @Test
     void classOptionErrorsAreOneLineInputErrors() {
         Path out = dir.resolve("bad.npy");
         String plain = Cli.run("sample", "-m", unconditional.toString(), "-o", out.toString(), "--class", "1")

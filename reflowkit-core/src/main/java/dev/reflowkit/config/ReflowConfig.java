@@ -506,17 +506,24 @@ public final class ReflowConfig {
                 .build());
 
         b.describeSection("ablate", "The ablation of the improvements (reflow ablate): from baseline add "
-                + "them one at a time, from simple-reflow remove them one at a time.");
+                + "them one at a time, from simple-reflow with all seven remove them one at a time.");
         b.add(Option.ofIntList("ablate.seeds", List.of(0, 1, 2)).optAtLeast(0)
                 .optRule(l -> !l.isEmpty(), "non-empty")
                 .setDescription("Seeds of the ReFlow runs of every variant (the teacher and pairs are shared).")
                 .build());
-        b.add(Option.ofChoice("ablate.rows", "both", "both", "add", "remove")
-                .setDescription("Which rows to run besides baseline and simple-reflow: each improvement "
-                        + "added to baseline (add), removed from simple-reflow (remove), or both.")
+        b.add(Option.ofChoice("ablate.rows", "both", "both", "add", "remove", "none")
+                .setDescription("Which rows to run besides baseline and simple-reflow with all seven: each "
+                        + "improvement added to baseline (add), removed from simple-reflow (remove), both, or "
+                        + "none (baseline against the simple-reflow preset alone, e.g. for seeds of the main "
+                        + "comparison).")
                 .build());
-        b.add(Option.ofChoice("ablate.sampler_grid", "edm", GRIDS)
-                .setDescription("Time grid of the sampler improvement (7), compared with eval.grid.")
+        b.add(Option.ofChoice("ablate.sampler_grid", "tuned", GRIDS)
+                .setDescription("Time grid of the sampler improvement (7), compared with eval.grid; tuned is "
+                        + "ours (sample.grid).")
+                .build());
+        b.add(Option.ofBoolean("ablate.reference", false)
+                .setDescription("Also evaluate every model with the adaptive reference (dopri5 column, and the "
+                        + "discretization error of each few-step run).")
                 .build());
 
         return b.build();

@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.training.ParameterStore;
 import dev.reflowkit.data.PointSet;
+import dev.reflowkit.metrics.Classifier;
 import dev.reflowkit.metrics.FeatureMap;
 import java.util.Arrays;
 
@@ -20,7 +21,7 @@ import java.util.Arrays;
  * ImageMetrics metrics = ImageMetrics.builder().optFeatureMap(fx).build();
  * }</pre>
  */
-public final class FeatureExtractor implements FeatureMap {
+public final class FeatureExtractor implements FeatureMap, Classifier {
 
     /** The default batch size (inference peaks grow with the batch; 256 is quick and small). */
     public static final int DEFAULT_BATCH = 256;
@@ -111,6 +112,7 @@ public final class FeatureExtractor implements FeatureMap {
      * @param images {@code n} flat images
      * @return the arg-max of the logits per image
      */
+    @Override
     public int[] predict(PointSet images) {
         int[] out = new int[images.n()];
         run(images, (from, logits, features) -> {

@@ -50,8 +50,13 @@ public final class ImageMetrics implements SampleMetrics {
     public static final String RECALL = "recall";
     /** Key of the sliced 2-Wasserstein distance on pixels. */
     public static final String SW2 = "sw2";
+    /** The fraction of samples the classifier assigns to the class they were generated for. */
+    public static final String CLASS_ACCURACY = "class_acc";
 
     private final FeatureMap featureMap;
+    private final Classifier classifier;
+    private final int classes;
+    private final double realAccuracy;
     private final int kidSubsets;
     private final int kidSubsetSize;
     private final int neighbours;
@@ -64,6 +69,9 @@ public final class ImageMetrics implements SampleMetrics {
 
     private ImageMetrics(Builder b) {
         this.featureMap = b.featureMap;
+        this.classifier = b.classifier;
+        this.classes = b.classes;
+        this.realAccuracy = b.realAccuracy;
         this.kidSubsets = b.kidSubsets;
         this.kidSubsetSize = b.kidSubsetSize;
         this.neighbours = b.neighbours;
@@ -101,7 +109,13 @@ public final class ImageMetrics implements SampleMetrics {
      */
     @Override
     public List<String> names() {
-        return featureMap == null ? List.of(SW2) : List.of(FD, KID, KID_STD, PRECISION, RECALL, SW2);
+        List<String> names = featureMap == null ? List.of(SW2) : List.of(FD, KID, KID_STD, PRECISION, RECALL, SW2);
+        if (classifier == null) {
+            return names;
+        }
+        List<String> withClass = new java.util.ArrayList<>(names);
+        withClass.add(CLASS_ACCURACY);
+        return List.copyOf(withClass);
     }
 
     @Override
@@ -124,6 +138,29 @@ public final class ImageMetrics implements SampleMetrics {
         PointSet a = sample.n() == n ? sample : sample.head(n);
         PointSet b = reference.n() == n ? reference : reference.head(n);
         out.put(SW2, SlicedWasserstein.compute(a, b, projections, seed));
+        if (classifier != null) {
+            int[] predicted = classifier.predict(sample);
+            int correct = 0;
+            for (int i = 0; i < predicted.length; i++) {
+                if (predicted[i] == i % classes) {
+                    correct++;
+                }
+            }
+            out.put(CLASS_ACCURACY, (double) correct / predicted.length);
+        }
+        return out;
+    }
+
+    /**
+     * The data-vs-data floor; with class accuracy, its floor is the classifier's accuracy on real
+     * images (the best a generator can score), since real images have no intended class.
+     */
+    @Override
+    public Map<String, Double> floor(PointSet dataA, PointSet dataB) {
+        Map<String, Double> out = SampleMetrics.super.floor(dataA, dataB);
+        if (classifier != null) {
+            out.put(CLASS_ACCURACY, realAccuracy);
+        }
         return out;
     }
 
@@ -164,8 +201,31 @@ public final class ImageMetrics implements SampleMetrics {
         private int neighbours = PrecisionRecall.DEFAULT_NEIGHBOURS;
         private int projections = 128;
         private long seed = 1;
+        private Classifier classifier;
+        private int classes;
+        private double realAccuracy;
 
         private Builder() {}
+
+        /**
+         * Adds {@value #CLASS_ACCURACY}, the fraction of samples a classifier assigns to their
+         * intended class, for samples generated with sample {@code i} of class {@code i mod
+         * classes} (classifier-free guidance with an even spread of classes).
+         *
+         * @param classifier the classifier, e.g. the feature network
+         * @param classes the class count
+         * @param realAccuracy the classifier's accuracy on real test images, reported as the floor
+         * @return this builder
+         */
+        public Builder optClassAccuracy(Classifier classifier, int classes, double realAccuracy) {
+            if (classes < 1) {
+                throw new IllegalArgumentException("class accuracy needs at least 1 class, got " + classes);
+            }
+            this.classifier = classifier;
+            this.classes = classes;
+            this.realAccuracy = realAccuracy;
+            return this;
+        }
 
         /**
          * Sets the feature map for FD, KID and precision/recall (default none: only SW2).

@@ -38,8 +38,28 @@ public final class Evaluations {
      */
     public static SampleEvaluation create(Config config, RunData data, int count, NDManager manager,
             PrintStream log) throws IOException {
+        return create(config, data, count, 0, manager, log);
+    }
+
+    /**
+     * The evaluation of a run's data, for samples generated with sample {@code i} of class {@code
+     * i mod classes} (classifier-free guidance with an even spread): image metrics then add the
+     * feature network's class accuracy of the samples.
+     *
+     * @param config the configuration
+     * @param data the run's data
+     * @param count samples per repeat
+     * @param classes the class count of the spread, or 0 for unconditional samples
+     * @param manager owns the feature network of image data
+     * @param log receives progress lines
+     * @return the evaluation
+     * @throws IOException if the feature-network cache cannot be written
+     * @throws IllegalArgumentException for class accuracy on data without labelled images
+     */
+    public static SampleEvaluation create(Config config, RunData data, int count, int classes, NDManager manager,
+            PrintStream log) throws IOException {
         return new SampleEvaluation(data.eval(), count, config.getInt("eval.repeats"), config.getLong("seed"),
-                config.getInt("sample.batch_size"), metrics(config, data, count, manager, log));
+                config.getInt("sample.batch_size"), metrics(config, data, count, classes, manager, log));
     }
 
     /**
@@ -55,6 +75,15 @@ public final class Evaluations {
      */
     public static SampleMetrics metrics(Config config, RunData data, int count, NDManager manager, PrintStream log)
             throws IOException {
+        return metrics(config, data, count, 0, manager, log);
+    }
+
+    private static SampleMetrics metrics(Config config, RunData data, int count, int classes, NDManager manager,
+            PrintStream log) throws IOException {
+        if (classes > 0 && !(data.isImages() && data.images().train().isLabelled())) {
+            throw new IllegalArgumentException("class accuracy needs a labelled image set (its feature network is"
+                    + " the classifier); " + config.getString("data.source") + " is not one");
+        }
         if (!data.isImages()) {
             return PointMetrics.builder().setMmdMedianBandwidth(data.eval().reference(0, count)).build();
         }
@@ -67,6 +96,9 @@ public final class Evaluations {
         if (train.isLabelled()) {
             TrainedFeatureNetwork net = featureNetwork(config, data, manager, log);
             b.optFeatureMap(net.extractor(manager));
+            if (classes > 0) {
+                b.optClassAccuracy(net.extractor(manager), classes, net.info().testAccuracy());
+            }
         } else {
             log.println("  " + data.images().name() + " has no class labels: no feature network, so only sw2 is reported");
         }

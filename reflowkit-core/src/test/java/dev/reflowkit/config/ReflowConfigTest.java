@@ -116,7 +116,8 @@ class ReflowConfigTest {
         {"pipeline.reflow_set", "list<string>", "[train.steps=5000]"},
         {"ablate.seeds", "list<int>", "[0, 1, 2]"},
         {"ablate.rows", "choice", "both"},
-        {"ablate.sampler_grid", "choice", "edm"},
+        {"ablate.sampler_grid", "choice", "tuned"},
+        {"ablate.reference", "boolean", "false"},
     };
 
     @Test

@@ -49,6 +49,28 @@ class ImageMetricsTest {
     }
 
     @Test
+    void classAccuracyCountsSamplesAssignedTheirIntendedClass() {
+        // a "classifier" that reads the class from the first pixel's integer part
+        Classifier firstPixel = images -> {
+            int[] out = new int[images.n()];
+            for (int i = 0; i < images.n(); i++) {
+                out[i] = (int) Math.floor(images.get(i, 0));
+            }
+            return out;
+        };
+        ImageMetrics metrics = ImageMetrics.builder().optClassAccuracy(firstPixel, 3, 0.97).build();
+        assertEquals(List.of("sw2", "class_acc"), metrics.names());
+        float[] data = new float[12 * 2];
+        for (int i = 0; i < 12; i++) {
+            data[2 * i] = i < 9 ? i % 3 + 0.5f : 0.5f; // samples 9..11 are all class 0: 9 and 11 are wrong
+        }
+        PointSet samples = new PointSet(12, 2, data);
+        assertEquals(10.0 / 12, metrics.evaluate(samples, TestPoints.gaussian(12, 2, 0, 1)).get("class_acc"), 1e-12);
+        assertEquals(0.97, metrics.floor(TestPoints.gaussian(12, 2, 0, 1), TestPoints.gaussian(12, 2, 0, 1))
+                .get("class_acc"), 0.0, "the floor is the classifier's accuracy on real images");
+    }
+
+    @Test
     void withoutFeaturesOnlySw2() {
         ImageMetrics metrics = ImageMetrics.builder().build();
         Map<String, Double> m = metrics.evaluate(TestPoints.gaussian(50, 4, 0, 1), TestPoints.gaussian(80, 4, 0, 2));

@@ -35,12 +35,21 @@ class AblationTest {
 
     @Test
     void variantsAddAndRemoveTheApplicableImprovements() {
-        List<String> names = Ablation.variants(config(), false).stream().map(Ablation.Variant::name).toList();
+        List<Ablation.Variant> variants = Ablation.variants(config(), false);
+        List<String> names = variants.stream().map(Ablation.Variant::name).toList();
         assertEquals("baseline", names.get(0));
         assertTrue(names.contains("baseline + 10^t time distribution"), names.toString());
         assertTrue(names.contains("simple-reflow − forward pairs"), names.toString());
+        assertTrue(names.contains("baseline + projected pairs") && names.contains("simple-reflow − projected pairs"));
         assertTrue(names.stream().noneMatch(n -> n.contains("HPF")), "HPF needs images");
         assertTrue(names.stream().noneMatch(n -> n.contains("dropout")), "the teacher has no dropout");
+        Ablation.Variant all = variants.stream().filter(v -> v.name().equals("simple-reflow (all seven)")).findFirst()
+                .orElseThrow();
+        assertTrue(all.overrides().contains("reflow.directions=[projected,forward]") && all.overrides().contains(
+                "eval.grid=tuned"), all.toString());
+        Ablation.Variant sampler = variants.stream().filter(v -> v.name().startsWith("baseline + sampler")).findFirst()
+                .orElseThrow();
+        assertEquals("baseline", sampler.model(), "the sampler row evaluates baseline's model");
         List<String> withDropout = Ablation.variants(config("model.dropout=0.1"), true).stream()
                 .map(Ablation.Variant::name).toList();
         assertTrue(withDropout.contains("baseline + smaller dropout") && withDropout.contains("baseline + HPF loss"));
@@ -52,23 +61,35 @@ class AblationTest {
         List<String> removals = Ablation.variants(config("ablate.rows=remove"), false).stream()
                 .map(Ablation.Variant::name).toList();
         assertEquals(names.stream().filter(n -> !n.startsWith("baseline + ")).toList(), removals, "removals only");
+        assertEquals(List.of("baseline", "simple-reflow"), Ablation.variants(config("ablate.rows=none"), false)
+                .stream().map(Ablation.Variant::name).toList());
     }
 
     @Test
-    void writesMeanAndStdOverSeeds() throws IOException {
-        Ablation.run(config(), dir, List.of(), new PrintStream(new ByteArrayOutputStream()));
+    void writesMeanAndStdOverSeedsOfEveryMetric() throws IOException {
+        Config c = config("ablate.rows=none", "eval.extra_grids=[edm]", "ablate.reference=true");
+        Ablation.run(c, dir, List.of(), new PrintStream(new ByteArrayOutputStream()));
         JsonNode json = new ObjectMapper().readTree(dir.resolve("ablation.json").toFile());
         JsonNode rows = json.get("rows");
-        assertEquals(1 + Ablation.variants(config(), false).size(), rows.size());
+        assertEquals(4, rows.size(), "floor, teacher, baseline, simple-reflow");
         assertEquals("floor (data vs data)", rows.get(0).get("variant").asText());
+        assertEquals("teacher", rows.get(1).get("variant").asText());
         for (JsonNode row : rows) {
-            for (String nfe : List.of("1", "2")) {
-                JsonNode cell = row.get("w2").get(nfe);
-                assertEquals(2, cell.get("seeds").asInt(), row.toString());
-                assertTrue(cell.get("mean").asDouble() > 0 && cell.get("std").asDouble() >= 0, row.toString());
+            if (row.get("variant").asText().startsWith("floor")) {
+                assertEquals(2, row.get("columns").get("floor").get("w2").get("seeds").asInt(), row.toString());
+                continue;
+            }
+            for (String col : List.of("uniform@1", "uniform@2", "edm@1", "edm@2", "adaptive")) {
+                JsonNode cell = row.get("columns").get(col);
+                assertEquals(2, cell.get("w2").get("seeds").asInt(), col + " " + row);
+                assertTrue(cell.get("w2").get("mean").asDouble() > 0 && cell.get("w2").get("std").asDouble() >= 0);
+                assertTrue(cell.has("energy") && cell.has("mmd"), cell.toString());
             }
         }
         String md = Files.readString(dir.resolve("ablation.md"));
-        assertEquals(rows.size() + 2, md.lines().filter(l -> l.startsWith("|")).count(), md);
+        assertTrue(md.contains("| variant | uniform NFE 1 | uniform NFE 2 | edm NFE 1 | edm NFE 2 | dopri5 |"), md);
+        assertEquals(2 * (rows.size() + 2), md.lines().filter(l -> l.startsWith("|")).count(), md);
+        long runs = Files.list(dir.resolve("runs")).count();
+        assertEquals(4, runs, "2 variants x 2 seeds");
     }
 }
