@@ -9,6 +9,7 @@ import dev.reflowkit.coupling.Coupling;
 import dev.reflowkit.coupling.IndependentCoupling;
 import dev.reflowkit.data.LabeledPoints;
 import dev.reflowkit.engine.Engines;
+import dev.reflowkit.train.Checkpoint;
 import dev.reflowkit.train.CheckpointDirectory;
 import dev.reflowkit.train.Checkpoints;
 import dev.reflowkit.train.FlowTrainer;
@@ -83,12 +84,13 @@ public final class FlowTraining {
         double reflowDropout = config.getDouble("reflow.dropout");
         Config modelConfig = reflow && reflowDropout >= 0 ? config.with("model.dropout", reflowDropout) : config;
         CheckpointDirectory checkpoints = new CheckpointDirectory(outputDir);
+        boolean complete = false;
         if (!resume) {
             checkpoints.requireFresh(); // before anything is written over the existing run
         } else {
             Optional<Path> latest = checkpoints.latest();
             if (latest.isPresent()) {
-                requireCompatible(modelConfig, config, latest.get());
+                complete = requireCompatible(modelConfig, config, latest.get()) >= config.getLong("train.steps");
             }
         }
         Coupling coupling;
@@ -126,7 +128,9 @@ public final class FlowTraining {
                 ReflowInputs.initializeFromTeacher(model, Path.of(config.getString("reflow.teacher")), manager);
             }
             // recorded once every input has been read and checked: a rejected run writes nothing
-            RunRecord.write(outputDir, "train", args, modelConfig, extra);
+            if (!complete) { // a finished run keeps the record of the command that trained it
+                RunRecord.write(outputDir, "train", args, modelConfig, extra);
+            }
             FlowTrainer.Builder b = FlowTrainer.builder()
                     .setModel(model, manager)
                     .setCoupling(coupling)
@@ -151,11 +155,16 @@ public final class FlowTraining {
      * Checkpoints record the configuration the model trains with ({@code modelConfig}: a ReFlow
      * run's own dropout); those written before recorded the teacher's dropout ({@code config}),
      * and continue too.
+     *
+     * @return the step the checkpoint was written at
      */
-    private static void requireCompatible(Config modelConfig, Config config, Path checkpoint) {
+    private static long requireCompatible(Config modelConfig, Config config, Path checkpoint) {
         Config stored;
+        long step;
         try (NDManager m = Engines.newManager()) {
-            stored = ConfigLoader.fromMap(ReflowConfig.schema(), Checkpoints.read(checkpoint, m).config());
+            Checkpoint c = Checkpoints.read(checkpoint, m);
+            stored = ConfigLoader.fromMap(ReflowConfig.schema(), c.config());
+            step = c.state().step();
         }
         boolean legacy = modelConfig != config && Objects.equals(stored.toFlatMap().get("model.dropout"),
                 config.toFlatMap().get("model.dropout"));
@@ -175,5 +184,6 @@ public final class FlowTraining {
                     + String.join(", ", changed) + "; only train.steps, the checkpoint/log intervals and the"
                     + " sample, eval, pairs, pipeline and ablate settings may change");
         }
+        return step;
     }
 }
