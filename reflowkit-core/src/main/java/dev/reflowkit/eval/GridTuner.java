@@ -30,7 +30,8 @@ import java.util.Map;
  * position between its two neighbours (8 evaluations, to 2% of the bracket), keeping the best
  * point seen; sweeps repeat until one improves {@code E} by less than 0.1% or {@code sweeps} are
  * done. Every step keeps the best grid seen, so the result is never worse than the best baseline on
- * the tuning batch. Deterministic: the noise is seeded and the search has no randomness.
+ * the tuning batch. Deterministic: the noise is seeded and the search has no randomness. A tuner
+ * computes the adaptive solution once and reuses it for every solver and NFE it tunes.
  */
 public final class GridTuner {
 
@@ -49,6 +50,7 @@ public final class GridTuner {
     private final long seed;
     private final int batchSize;
     private final int sweeps;
+    private float[] target;
 
     private GridTuner(Builder b) {
         this.field = b.field;
@@ -90,8 +92,9 @@ public final class GridTuner {
         for (long s : sampleShape) {
             dim = Math.multiplyExact(dim, (int) s);
         }
-        float[] target = BatchSampler.generate(field, reference, count, batchSize, noiseSeed, sampleShape, manager)
-                .data();
+        if (target == null) { // the adaptive solution of the tuning noise, shared by every solver and NFE
+            target = BatchSampler.generate(field, reference, count, batchSize, noiseSeed, sampleShape, manager).data();
+        }
         Objective objective = new Objective(solver, nfe, target, dim, noiseSeed, manager);
         Map<String, Double> baselineErrors = new LinkedHashMap<>();
         double[] best = null;

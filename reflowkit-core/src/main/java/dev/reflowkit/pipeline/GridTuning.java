@@ -5,7 +5,9 @@ import dev.reflowkit.config.Config;
 import dev.reflowkit.eval.GridTuner;
 import dev.reflowkit.eval.TunedGrids;
 import dev.reflowkit.field.VelocityField;
+import dev.reflowkit.solver.Samplers;
 import dev.reflowkit.solver.grid.TimeGrid;
+import dev.reflowkit.solver.grid.UniformGrid;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -19,7 +21,7 @@ import java.util.Map;
  * solver and NFE ({@link TunedGrids}), or, if none is, one tuned now ({@link GridTuner}, with
  * {@code sample.tune_count}, {@code sample.tune_sweeps}, the run seed and the dopri5 reference of
  * {@code sample.atol}/{@code sample.rtol}) and recorded, so that each model and budget is tuned
- * once. {@code sample}, {@code eval} and the pipeline resolve {@code --grid tuned} through it; {@code
+ * once. A plan of one interval has nothing to tune: its grid is {@code [1, 0]}, not recorded. {@code sample}, {@code eval} and the pipeline resolve {@code --grid tuned} through it; {@code
  * reflow tune-grid} tunes anew with {@link #tune}.
  */
 public final class GridTuning {
@@ -36,6 +38,7 @@ public final class GridTuning {
     private final NDManager manager;
     private final PrintStream out;
     private final TunedGrids grids;
+    private GridTuner tuner;
 
     /**
      * Binds the tuning to a model.
@@ -67,6 +70,9 @@ public final class GridTuning {
      * @throws UncheckedIOException if the sidecar cannot be written
      */
     public TimeGrid grid(String solver, int nfe) {
+        if (Samplers.steps(solver, nfe) == 1) {
+            return new UniformGrid(); // one interval, [1, 0]: nothing to tune
+        }
         return grids.find(solver, nfe).orElseGet(() -> tune(solver, nfe)).grid();
     }
 
@@ -83,15 +89,17 @@ public final class GridTuning {
         for (String name : BASELINES) {
             baselines.put(name, Components.grid(config, name));
         }
-        GridTuner tuner = GridTuner.builder()
-                .setField(field)
-                .setSampleShape(sampleShape)
-                .setReference(Components.plan(config, "dopri5", "uniform", 0))
-                .optCount(config.getInt("sample.tune_count"))
-                .optSweeps(config.getInt("sample.tune_sweeps"))
-                .optSeed(config.getLong("seed"))
-                .optBatchSize(config.getInt("sample.batch_size"))
-                .build();
+        if (tuner == null) {
+            tuner = GridTuner.builder()
+                    .setField(field)
+                    .setSampleShape(sampleShape)
+                    .setReference(Components.plan(config, "dopri5", "uniform", 0))
+                    .optCount(config.getInt("sample.tune_count"))
+                    .optSweeps(config.getInt("sample.tune_sweeps"))
+                    .optSeed(config.getLong("seed"))
+                    .optBatchSize(config.getInt("sample.batch_size"))
+                    .build();
+        }
         GridTuner.Result r = tuner.tune(solver, nfe, baselines, manager);
         StringBuilder base = new StringBuilder();
         r.baselineErrors().forEach((k, v) -> base.append(String.format(Locale.ROOT, ", %s %.4g", k, v)));
