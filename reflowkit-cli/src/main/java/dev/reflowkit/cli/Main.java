@@ -20,6 +20,8 @@ import picocli.CommandLine.Command;
             SampleCommand.class,
             EvalCommand.class,
             TuneGridCommand.class,
+            ImportCommand.class,
+            ExportCommand.class,
             PairsCommand.class,
             DataCommand.class,
             BenchCommand.class,

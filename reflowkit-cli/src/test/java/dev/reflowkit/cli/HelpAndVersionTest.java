@@ -14,7 +14,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 class HelpAndVersionTest {
 
     private static final List<String> COMMANDS = List.of("demo", "pipeline", "ablate", "train", "sample", "eval",
-            "tune-grid", "pairs", "data", "bench", "config", "help");
+            "tune-grid", "import", "export", "pairs", "data", "bench", "config", "help");
     private static final String VERSION = "ReflowKit \\S+ \\(DJL 0\\.36\\.0, PyTorch 2\\.7\\.1 CPU\\)\\R?";
 
     @ParameterizedTest

@@ -89,9 +89,11 @@ public final class ReflowConfig {
                 .build());
 
         b.describeSection("model", "The velocity network v(x_t, t).");
-        b.add(Option.ofChoice("model.type", "mlp", "mlp", "unet")
+        b.add(Option.ofChoice("model.type", "mlp", "mlp", "unet", "torchscript")
                 .setDescription("Network architecture: mlp (fully connected on [x_t, time embedding], "
-                        + "for flat samples) or unet (DDPM-style convolutional U-Net, for images C x H x W).")
+                        + "for flat samples), unet (DDPM-style convolutional U-Net, for images C x H x W), or "
+                        + "torchscript (an imported PyTorch module, set by reflow import; its checkpoint "
+                        + "carries the module).")
                 .build());
         b.add(Option.ofInt("model.hidden", 256).optAtLeast(1)
                 .setDescription("Width of each hidden layer (mlp).")
@@ -498,6 +500,10 @@ public final class ReflowConfig {
         b.add(Option.ofStringList("pipeline.models", List.of("baseline", "simple-reflow"))
                 .optRule(ReflowConfig::isPresetList, "preset names other than none")
                 .setDescription("ReFlow recipes (presets) to train and compare with the teacher.")
+                .build());
+        b.add(Option.ofString("pipeline.teacher", "")
+                .setDescription("A teacher checkpoint to start from (reflow import, or a teacher trained before) "
+                        + "instead of training DIR/teacher; its model.* and data.* settings are used.")
                 .build());
         b.add(Option.ofStringList("pipeline.reflow_set", List.of("train.steps=5000"))
                 .optRule(l -> l.stream().allMatch(o -> o.contains("=")), "key=value entries")

@@ -48,6 +48,16 @@ public enum ActivationKind {
     }
 
     /**
+     * The activation as a TorchScript expression, for exported modules.
+     *
+     * @param x the argument's expression
+     * @return e.g. {@code torch.silu(x)}
+     */
+    public String torchScript(String x) {
+        return "torch." + name().toLowerCase(java.util.Locale.ROOT) + "(" + x + ")";
+    }
+
+    /**
      * Parses a config name such as {@code "silu"}.
      *
      * @param name the name, case-insensitive

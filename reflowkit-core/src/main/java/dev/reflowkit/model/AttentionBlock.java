@@ -79,6 +79,22 @@ public final class AttentionBlock extends AbstractBlock {
     }
 
     /** {@inheritDoc} */
+    /**
+     * Writes this block's forward.
+     *
+     * @param e the emitter
+     * @param x the input expression
+     * @return the output variable
+     */
+    String torchScript(TorchScriptEmitter e, String x) {
+        String qkv = e.conv(this.qkv, norm.torchScript(e, x));
+        String parts = e.let("torch.chunk(" + qkv + ".reshape([" + x + ".size(0), " + 3 * channels + ", -1]), 3, 1)");
+        String weights = e.let("torch.softmax(torch.matmul(" + parts + "[1].transpose(1, 2), " + parts + "[0]) * "
+                + (float) (1.0 / Math.sqrt(channels)) + ", 1)");
+        String attended = e.let("torch.matmul(" + parts + "[2], " + weights + ").reshape(" + x + ".size())");
+        return e.let(x + " + " + e.conv(projection, attended));
+    }
+
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         return new Shape[] {inputShapes[0]};

@@ -126,6 +126,19 @@ public final class GroupNorm extends AbstractBlock {
     }
 
     /** {@inheritDoc} */
+    /**
+     * Writes this block's forward ({@code torch.group_norm}, then the activation).
+     *
+     * @param e the emitter
+     * @param x the input expression
+     * @return the output variable
+     */
+    String torchScript(TorchScriptEmitter e, String x) {
+        String y = e.let("torch.group_norm(" + x + ", " + groups + ", " + e.parameter(gamma.getArray()) + ", "
+                + e.parameter(beta.getArray()) + ", " + eps + ")");
+        return activation == null ? y : e.let(activation.torchScript(y));
+    }
+
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         return new Shape[] {inputShapes[0]};

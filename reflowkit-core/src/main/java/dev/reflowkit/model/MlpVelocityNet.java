@@ -168,6 +168,32 @@ public final class MlpVelocityNet extends AbstractBlock {
         }));
     }
 
+    /**
+     * The network as TorchScript source and tensors ({@link TorchScriptExport}): {@code
+     * forward(x, t[, y])} in ReflowKit's convention, the same arithmetic as {@link #forwardInternal}
+     * in inference (no dropout).
+     *
+     * @param className the module's class name
+     * @return the methods' source and the tensors (the time embedding's frequencies as a buffer)
+     */
+    TorchScriptExport.Source torchScript(String className) {
+        TorchScriptEmitter e = new TorchScriptEmitter();
+        String freqs = e.buffer(timeEmbedding.frequencies(layers.get(0).getParameters().get("weight").getArray()
+                .getManager()));
+        e.line("args = torch.matmul(t.reshape([-1, 1]), " + freqs + ")");
+        e.line("emb = torch.cat([torch.sin(args), torch.cos(args)], 1)");
+        if (classes > 0) {
+            String table = e.parameter(classEmbedding.getArray());
+            e.raw(TorchScriptExport.classEmbedding(classes).replace("self.class_embedding", table));
+        }
+        String h = e.let("torch.cat([x, emb], 1)");
+        for (int i = 0; i < depth; i++) {
+            h = e.let(activation.torchScript(e.linear(layers.get(i), h)));
+        }
+        e.line("return " + e.linear(layers.get(depth), h));
+        return e.source(TorchScriptExport.signature(className, classes));
+    }
+
     /** {@inheritDoc} */
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {

@@ -99,6 +99,23 @@ public final class ResidualBlock extends AbstractBlock {
     }
 
     /** {@inheritDoc} */
+    /**
+     * Writes this block's forward in inference (no dropout).
+     *
+     * @param e the emitter
+     * @param x the input expression
+     * @param emb the embedding expression
+     * @return the output variable
+     */
+    String torchScript(TorchScriptEmitter e, String x, String emb) {
+        String h = e.conv(conv1, norm1.torchScript(e, x));
+        String projected = e.let(e.linear(embedding, emb));
+        h = e.let(h + " + " + projected + ".reshape([-1, " + outChannels + ", 1, 1])");
+        h = e.conv(conv2, norm2.torchScript(e, h));
+        String s = skip == null ? x : e.conv(skip, x);
+        return e.let(s + " + " + h);
+    }
+
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         Shape x = inputShapes[0];

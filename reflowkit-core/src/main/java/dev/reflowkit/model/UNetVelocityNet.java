@@ -332,6 +332,66 @@ public final class UNetVelocityNet extends AbstractBlock {
         return time2.forward(ps, new NDList(emb), training).singletonOrThrow();
     }
 
+    /**
+     * The network as TorchScript source and tensors ({@link TorchScriptExport}): {@code
+     * forward(x, t[, y])} in ReflowKit's convention, the same arithmetic as {@link #forwardInternal}
+     * in inference (no dropout), in NCHW order.
+     *
+     * @param className the module's class name
+     * @return the methods' source and the tensors
+     */
+    TorchScriptExport.Source torchScript(String className) {
+        TorchScriptEmitter e = new TorchScriptEmitter();
+        NDManager m = time1.getParameters().get("weight").getArray().getManager();
+        String freqs = e.buffer(timeEmbedding.frequencies(m));
+        e.line("args = torch.matmul(t.reshape([-1, 1]), " + freqs + ")");
+        e.line("emb = torch.cat([torch.sin(args), torch.cos(args)], 1)");
+        if (classes > 0) {
+            String table = e.parameter(classEmbedding.getArray());
+            e.raw(TorchScriptExport.classEmbedding(classes).replace("self.class_embedding", table));
+        }
+        String emb = e.let(activation.torchScript(e.linear(time1, "emb")));
+        emb = e.let(activation.torchScript(e.linear(time2, emb)));
+        String in = e.let(inShapeReshape());
+        String h = e.conv(inputConv, in);
+        Deque<String> skips = new ArrayDeque<>();
+        skips.push(h);
+        for (Stage s : down) {
+            h = stage(e, s, h, emb);
+            skips.push(h);
+        }
+        h = mid1.torchScript(e, h, emb);
+        if (midAttn != null) {
+            h = midAttn.torchScript(e, h);
+        }
+        h = mid2.torchScript(e, h, emb);
+        for (Stage s : up) {
+            if (s.res() != null) {
+                h = e.let("torch.cat([" + h + ", " + skips.pop() + "], 1)");
+            }
+            h = stage(e, s, h, emb);
+        }
+        h = e.conv(outConv, outNorm.torchScript(e, h));
+        e.line("return " + h + ".reshape(x.size())");
+        return e.source(TorchScriptExport.signature(className, classes));
+    }
+
+    /** {@code x} as images: a flat input {@code (N, C*H*W)} reshaped to {@code (N, C, H, W)}. */
+    private String inShapeReshape() {
+        return "x.reshape([-1, " + imageChannels + ", " + height + ", " + width + "])";
+    }
+
+    private static String stage(TorchScriptEmitter e, Stage s, String h, String emb) {
+        if (s.resample() instanceof Upsample upsample) {
+            return upsample.torchScript(e, h);
+        }
+        if (s.resample() != null) {
+            return e.conv((Conv2d) s.resample(), h);
+        }
+        String y = s.res().torchScript(e, h, emb);
+        return s.attention() == null ? y : s.attention().torchScript(e, y);
+    }
+
     /** {@inheritDoc} */
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {

@@ -76,6 +76,18 @@ public final class Upsample extends AbstractBlock {
     }
 
     /** {@inheritDoc} */
+    /**
+     * Writes this block's forward.
+     *
+     * @param e the emitter
+     * @param x the input expression
+     * @return the output variable
+     */
+    String torchScript(TorchScriptEmitter e, String x) {
+        String up = e.let("torch.upsample_nearest2d(" + x + ", [2 * " + x + ".size(2), 2 * " + x + ".size(3)])");
+        return conv == null ? up : e.conv(conv, up);
+    }
+
     @Override
     public Shape[] getOutputShapes(Shape[] inputShapes) {
         Shape x = inputShapes[0];

@@ -131,13 +131,11 @@ public final class Ablation {
      * @return the table rows as JSON-ready maps
      * @throws IOException if outputs cannot be written
      */
-    public static List<Map<String, Object>> run(Config config, Path dir, List<String> args, PrintStream out)
+    public static List<Map<String, Object>> run(Config given, Path dir, List<String> args, PrintStream out)
             throws IOException {
+        Config config = Pipeline.withGivenTeacher(given);
         RunRecord.write(dir, "ablate", args, config, Map.of());
-        Path teacherDir = dir.resolve("teacher");
-        out.println("== teacher -> " + teacherDir);
-        FlowTraining.run(config, teacherDir, true, args, null);
-        Path teacher = teacherDir.resolve(FlowTrainer.FINAL_CHECKPOINT);
+        Path teacher = Pipeline.teacher(config, dir, args, out);
         Path pairsDir = dir.resolve("pairs").resolve("round1");
         List<Integer> seeds = config.getIntList("ablate.seeds");
         boolean images = ImageDataset.isImageSpec(config.getString("data.source"));

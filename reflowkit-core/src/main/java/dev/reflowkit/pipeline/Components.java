@@ -10,7 +10,9 @@ import dev.reflowkit.loss.GeneralizedLoss;
 import dev.reflowkit.loss.LossWeights;
 import dev.reflowkit.loss.Losses;
 import dev.reflowkit.model.ActivationKind;
+import dev.reflowkit.model.ImportedModule;
 import dev.reflowkit.model.MlpVelocityNet;
+import dev.reflowkit.model.TorchScriptVelocityNet;
 import dev.reflowkit.model.UNetVelocityNet;
 import dev.reflowkit.solver.DormandPrinceSolver;
 import dev.reflowkit.solver.SamplerPlan;
@@ -23,6 +25,7 @@ import dev.reflowkit.train.AdamOptimizer;
 import dev.reflowkit.train.LrSchedule;
 import dev.reflowkit.train.StepRandom;
 import dev.reflowkit.train.TrainSettings;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -33,6 +36,9 @@ import java.util.Map;
  * objects.
  */
 public final class Components {
+
+    /** The model type of an imported TorchScript network: {@value}. */
+    public static final String TORCHSCRIPT = "torchscript";
 
     private Components() {}
 
@@ -49,7 +55,34 @@ public final class Components {
      *     unet settings do not suit the shape (e.g. H not divisible by 2^(levels-1))
      */
     public static Block model(Config config, long[] sampleShape, NDManager manager) {
+        return model(config, sampleShape, manager, null);
+    }
+
+    /**
+     * Builds the velocity network, or for {@code model.type torchscript} wraps an imported module
+     * ({@link TorchScriptVelocityNet}; its parameters arrive with it).
+     *
+     * @param config the configuration ({@code model.*})
+     * @param sampleShape the shape of one sample
+     * @param manager the manager that will own the parameters
+     * @param module the imported module, needed for {@code model.type torchscript}; else ignored
+     * @return the initialized block
+     * @throws IllegalArgumentException if the shape does not suit the model, or a torchscript model
+     *     lacks its module
+     */
+    public static Block model(Config config, long[] sampleShape, NDManager manager, ImportedModule module) {
         String type = config.getString("model.type");
+        if (type.equals(TORCHSCRIPT)) {
+            if (module == null) {
+                throw new IllegalArgumentException("model.type torchscript is an imported network: it is built from"
+                        + " the TorchScript module of its checkpoint (reflow import)");
+            }
+            if (!Arrays.equals(module.sampleShape(), sampleShape)) {
+                throw new IllegalArgumentException("the imported module takes samples of shape "
+                        + Arrays.toString(module.sampleShape()) + ", not " + Arrays.toString(sampleShape));
+            }
+            return new TorchScriptVelocityNet(module, manager);
+        }
         Block net = switch (type) {
             case "mlp" -> mlp(config, sampleShape);
             case "unet" -> unet(config, sampleShape);

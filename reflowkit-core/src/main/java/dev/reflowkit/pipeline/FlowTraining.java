@@ -9,6 +9,7 @@ import dev.reflowkit.coupling.Coupling;
 import dev.reflowkit.coupling.IndependentCoupling;
 import dev.reflowkit.data.LabeledPoints;
 import dev.reflowkit.engine.Engines;
+import dev.reflowkit.model.ImportedModule;
 import dev.reflowkit.train.Checkpoint;
 import dev.reflowkit.train.CheckpointDirectory;
 import dev.reflowkit.train.Checkpoints;
@@ -122,8 +123,19 @@ public final class FlowTraining {
             extra.put("train_points", data.train().n());
         }
         extra.put("resume", resume);
+        ImportedModule module = null;
+        if (modelConfig.getString("model.type").equals(Components.TORCHSCRIPT)) {
+            if (!reflow) {
+                throw new IllegalArgumentException("model.type torchscript: an imported network is a teacher already"
+                        + " (reflow import); ReflowKit trains it only as a ReFlow model (reflow.teacher set)");
+            }
+            try (NDManager m = Engines.newManager()) {
+                module = TrainedModel.module(Checkpoints.read(Path.of(config.getString("reflow.teacher")), m));
+            }
+            extra.put("module", module.descriptor());
+        }
         try (NDManager manager = Engines.newManager()) {
-            Block model = Components.model(modelConfig, coupling.sampleShape(), manager);
+            Block model = Components.model(modelConfig, coupling.sampleShape(), manager, module);
             if (reflow) {
                 ReflowInputs.initializeFromTeacher(model, Path.of(config.getString("reflow.teacher")), manager);
             }
@@ -139,6 +151,9 @@ public final class FlowTraining {
                     .setSettings(Components.trainSettings(config))
                     .setOutputDir(outputDir)
                     .optConfig(modelConfig.toNestedMap());
+            if (module != null) {
+                b.optModule(module.torchscript(), module.descriptor());
+            }
             if (classes > 0) {
                 b.optLabelDropout(classes, config.getDouble("model.label_dropout"));
             }

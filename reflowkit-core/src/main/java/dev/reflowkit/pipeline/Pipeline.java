@@ -1,10 +1,15 @@
 package dev.reflowkit.pipeline;
 
+import ai.djl.ndarray.NDManager;
 import dev.reflowkit.config.Config;
+import dev.reflowkit.config.ConfigLoader;
+import dev.reflowkit.config.ReflowConfig;
 import dev.reflowkit.config.Presets;
+import dev.reflowkit.engine.Engines;
 import dev.reflowkit.eval.MetricsReport;
 import dev.reflowkit.io.AtomicFiles;
 import dev.reflowkit.report.HtmlReport;
+import dev.reflowkit.train.Checkpoints;
 import dev.reflowkit.train.FlowTrainer;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -18,7 +23,8 @@ import java.util.Map;
  * The end-to-end job: teacher -> pairs -> ReFlow models -> evaluation, in one directory:
  *
  * <pre>
- * DIR/teacher/                     the teacher run (model.ckpt, log, checkpoints)
+ * DIR/teacher/                     the teacher run (model.ckpt, log, checkpoints), unless
+ *                                  pipeline.teacher names one (imported or trained before)
  * DIR/pairs/round1/backward/       pair stores drawn from the teacher (forward, projected too)
  * DIR/reflow/PRESET/               one ReFlow run per preset of pipeline.models
  * DIR/pairs/PRESET-round2/...      with reflow.rounds > 1: pairs from the previous round's model
@@ -45,11 +51,9 @@ public final class Pipeline {
      */
     public static MetricsReport run(Config config, Path dir, List<String> args, PrintStream out) throws IOException {
         AtomicFiles.deleteLeftovers(dir); // temporary files of writes a kill interrupted
+        config = withGivenTeacher(config);
         RunRecord.write(dir, "pipeline", args, config, Map.of());
-        Path teacherDir = dir.resolve("teacher");
-        out.println("== teacher: " + config.getString("data.source") + " -> " + teacherDir);
-        FlowTraining.run(config, teacherDir, true, args, null);
-        Path teacher = teacherDir.resolve(FlowTrainer.FINAL_CHECKPOINT);
+        Path teacher = teacher(config, dir, args, out);
 
         Map<String, Path> models = new LinkedHashMap<>();
         models.put("teacher", teacher);
@@ -78,6 +82,56 @@ public final class Pipeline {
         PipelineReport.write(config, models, report, dir.resolve(HtmlReport.FILE_NAME));
         out.println("== wrote " + dir.resolve(HtmlReport.FILE_NAME));
         return report;
+    }
+
+    /**
+     * The teacher of a pipeline or ablation directory: {@code pipeline.teacher} when it names one
+     * (imported, or trained before), else {@code DIR/teacher}, trained (or resumed) now.
+     *
+     * @param config the configuration
+     * @param dir the pipeline directory
+     * @param args the command line, for the run record
+     * @param out where to print progress
+     * @return the teacher checkpoint
+     * @throws IOException if the teacher cannot be trained
+     */
+    static Path teacher(Config config, Path dir, List<String> args, PrintStream out) throws IOException {
+        String given = config.getString("pipeline.teacher");
+        if (!given.isEmpty()) {
+            out.println("== teacher: " + given + " (pipeline.teacher)");
+            return Path.of(given);
+        }
+        Path teacherDir = dir.resolve("teacher");
+        out.println("== teacher: " + config.getString("data.source") + " -> " + teacherDir);
+        FlowTraining.run(config, teacherDir, true, args, null);
+        return teacherDir.resolve(FlowTrainer.FINAL_CHECKPOINT);
+    }
+
+    /**
+     * With {@code pipeline.teacher} set, the configuration takes the teacher's {@code model.*} and
+     * {@code data.*} settings (the ReFlow models share its architecture and data; an imported
+     * teacher is {@code model.type torchscript}); otherwise it is unchanged.
+     *
+     * @param config the configuration
+     * @return the configuration the pipeline runs with
+     * @throws dev.reflowkit.train.CheckpointException if the teacher cannot be read
+     */
+    static Config withGivenTeacher(Config config) {
+        String given = config.getString("pipeline.teacher");
+        if (given.isEmpty()) {
+            return config;
+        }
+        Config stored;
+        try (NDManager m = Engines.newManager()) {
+            stored = ConfigLoader.fromMap(ReflowConfig.schema(), Checkpoints.read(Path.of(given), m).config());
+        }
+        Config c = config;
+        for (Map.Entry<String, Object> e : stored.toFlatMap().entrySet()) {
+            if (e.getKey().startsWith("model.") || e.getKey().startsWith("data.")) {
+                c = c.with(e.getKey(), e.getValue());
+            }
+        }
+        return c;
     }
 
     /**

@@ -17,6 +17,9 @@ import java.util.Map;
  * @param ema the EMA weights
  * @param adamFirst Adam's first moments (empty in a weights-only file)
  * @param adamSecond Adam's second moments (empty in a weights-only file)
+ * @param module the TorchScript archive of an imported network whose parameters these are, or
+ *     null for a ReflowKit network ({@code model.*})
+ * @param moduleDescriptor how to call {@code module} (its convention, inputs, hash), or null
  */
 public record Checkpoint(
         TrainingState state,
@@ -26,4 +29,31 @@ public record Checkpoint(
         NDList parameters,
         NDList ema,
         NDList adamFirst,
-        NDList adamSecond) {}
+        NDList adamSecond,
+        byte[] module,
+        Map<String, Object> moduleDescriptor) {
+
+    /**
+     * A checkpoint of a ReflowKit network (no imported module).
+     *
+     * @param state the scalar state
+     * @param config the configuration
+     * @param sampleShape the sample shape
+     * @param parameterNames the parameter names
+     * @param parameters the raw weights
+     * @param ema the EMA weights
+     * @param adamFirst Adam's first moments
+     * @param adamSecond Adam's second moments
+     */
+    public Checkpoint(TrainingState state, Map<String, Object> config, long[] sampleShape,
+            List<String> parameterNames, NDList parameters, NDList ema, NDList adamFirst, NDList adamSecond) {
+        this(state, config, sampleShape, parameterNames, parameters, ema, adamFirst, adamSecond, null, null);
+    }
+
+    /** Checks that the module and its descriptor come together. */
+    public Checkpoint {
+        if ((module == null) != (moduleDescriptor == null)) {
+            throw new IllegalArgumentException("a checkpoint's module and its descriptor come together");
+        }
+    }
+}

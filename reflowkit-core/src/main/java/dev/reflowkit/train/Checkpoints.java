@@ -24,7 +24,9 @@ import java.util.zip.ZipOutputStream;
 
 /**
  * Reads and writes checkpoint files: a zip holding {@code meta.json} and one DJL-encoded
- * {@code NDList} per array group, each listed with its SHA-256 in the metadata.
+ * {@code NDList} per array group (and, for an imported network, its TorchScript module as {@code
+ * module.pt}, described under {@code module} in the metadata), each listed with its SHA-256 in the
+ * metadata.
  *
  * <p>Writes are atomic (temp file, fsync, rename), so a file is either complete or absent; reads
  * verify the zip CRCs and the SHA-256 of every entry and fail with one line naming the file.
@@ -39,6 +41,8 @@ public final class Checkpoints {
     private static final ObjectMapper JSON =
             new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final String[] GROUPS = {"parameters", "ema", "adam_first", "adam_second"};
+    /** The entry and metadata key of an imported network's TorchScript module. */
+    private static final String MODULE = "module";
 
     private Checkpoints() {}
 
@@ -55,6 +59,7 @@ public final class Checkpoints {
         blobs.put("ema", checkpoint.ema().encode());
         blobs.put("adam_first", checkpoint.adamFirst().encode());
         blobs.put("adam_second", checkpoint.adamSecond().encode());
+        byte[] module = checkpoint.module();
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("format", FORMAT);
         meta.put("version", VERSION);
@@ -69,6 +74,10 @@ public final class Checkpoints {
         meta.put("parameter_names", checkpoint.parameterNames());
         Map<String, String> sums = new LinkedHashMap<>();
         blobs.forEach((k, v) -> sums.put(k, Checksums.sha256(v)));
+        if (module != null) {
+            sums.put(MODULE, Checksums.sha256(module));
+            meta.put(MODULE, checkpoint.moduleDescriptor());
+        }
         meta.put("sha256", sums);
         meta.put("config", checkpoint.config());
         byte[] metaBytes = JSON.writeValueAsBytes(meta);
@@ -80,6 +89,11 @@ public final class Checkpoints {
                 for (Map.Entry<String, byte[]> e : blobs.entrySet()) {
                     zip.putNextEntry(new ZipEntry(e.getKey() + ".ndlist"));
                     zip.write(e.getValue());
+                    zip.closeEntry();
+                }
+                if (module != null) {
+                    zip.putNextEntry(new ZipEntry(MODULE + ".pt"));
+                    zip.write(module);
                     zip.closeEntry();
                 }
                 zip.finish();
@@ -147,7 +161,20 @@ public final class Checkpoints {
             for (int i = 0; i < shape.length; i++) {
                 sampleShape[i] = (long) shape[i];
             }
-            return new Checkpoint(state, config, sampleShape, names, lists.get(0), lists.get(1), lists.get(2), lists.get(3));
+            byte[] module = null;
+            @SuppressWarnings("unchecked")
+            Map<String, Object> descriptor = (Map<String, Object>) meta.get(MODULE);
+            if (descriptor != null) {
+                module = entries.get(MODULE + ".pt");
+                if (module == null) {
+                    throw new CheckpointException(file, "missing entry " + MODULE + ".pt");
+                }
+                if (!Checksums.sha256(module).equals(sums.get(MODULE))) {
+                    throw new CheckpointException(file, "checksum mismatch in " + MODULE + ".pt (corrupted file)");
+                }
+            }
+            return new Checkpoint(state, config, sampleShape, names, lists.get(0), lists.get(1), lists.get(2),
+                    lists.get(3), module, descriptor);
         } catch (ClassCastException | NullPointerException e) {
             // the checksums cover the arrays; a meta.json edited or written by something else lands here
             throw new CheckpointException(file, "invalid meta.json (a field is missing or of the wrong type)");

@@ -64,6 +64,8 @@ public final class FlowTrainer {
     private final TrainSettings settings;
     private final Path outputDir;
     private final Map<String, Object> config;
+    private final byte[] module;
+    private final Map<String, Object> moduleDescriptor;
     private final ProgressBar progress;
     private final int classes;
     private final double labelDropout;
@@ -78,6 +80,8 @@ public final class FlowTrainer {
         this.settings = b.settings;
         this.outputDir = b.outputDir;
         this.config = b.config;
+        this.module = b.module;
+        this.moduleDescriptor = b.moduleDescriptor;
         this.classes = b.classes;
         this.labelDropout = b.labelDropout;
         this.stepListener = b.stepListener;
@@ -225,7 +229,7 @@ public final class FlowTrainer {
                             statefulWeight.map(StatefulWeight::state).orElse(new double[0]), logSum, logObjectiveSum,
                             logCount);
                     Checkpoint c = new Checkpoint(state, config, coupling.sampleShape(), names, new NDList(weights), ema.weights(),
-                            adam.firstMoments(), adam.secondMoments());
+                            adam.firstMoments(), adam.secondMoments(), module, moduleDescriptor);
                     Checkpoints.write(checkpoints.fileFor(step), c);
                     checkpoints.prune(settings.keepCheckpoints());
                     if (step == settings.steps()) {
@@ -304,6 +308,8 @@ public final class FlowTrainer {
         private TrainSettings settings;
         private Path outputDir;
         private Map<String, Object> config = Map.of();
+        private byte[] module;
+        private Map<String, Object> moduleDescriptor;
         private ProgressBar progress;
         private int classes;
         private double labelDropout;
@@ -420,6 +426,20 @@ public final class FlowTrainer {
          */
         public Builder optConfig(Map<String, Object> config) {
             this.config = config;
+            return this;
+        }
+
+        /**
+         * Sets the TorchScript module of an imported network, stored in every checkpoint with its
+         * descriptor so that the checkpoint can rebuild the network (default none).
+         *
+         * @param module the module archive
+         * @param descriptor how to call it
+         * @return this builder
+         */
+        public Builder optModule(byte[] module, Map<String, Object> descriptor) {
+            this.module = module;
+            this.moduleDescriptor = descriptor;
             return this;
         }
 

@@ -113,6 +113,7 @@ class ReflowConfigTest {
         {"reflow.directions", "list<string>", "[backward]"},
         {"reflow.rounds", "int", "1"},
         {"pipeline.models", "list<string>", "[baseline, simple-reflow]"},
+        {"pipeline.teacher", "string", ""},
         {"pipeline.reflow_set", "list<string>", "[train.steps=5000]"},
         {"ablate.seeds", "list<int>", "[0, 1, 2]"},
         {"ablate.rows", "choice", "both"},
@@ -140,7 +141,7 @@ class ReflowConfigTest {
     void choicesAndKeyRanges() {
         ConfigSchema s = ReflowConfig.schema();
         assertEquals(List.of("silu", "gelu", "relu", "tanh"), s.option("model.activation").choices());
-        assertEquals(List.of("mlp", "unet"), s.option("model.type").choices());
+        assertEquals(List.of("mlp", "unet", "torchscript"), s.option("model.type").choices());
         assertEquals(List.of("uniform", "exponential", "u-shaped", "logit-normal"),
                 s.option("path.time").choices());
         assertEquals(List.of("mse", "pseudo-huber", "hpf"), s.option("loss.type").choices());
