@@ -7,6 +7,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.AbstractBlock;
 import ai.djl.pytorch.engine.PtSymbolBlock;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.ParameterStore;
 import ai.djl.util.PairList;
 import dev.reflowkit.path.LinearPath;
@@ -17,6 +18,9 @@ import dev.reflowkit.path.LinearPath;
  * whatever the module's own convention, input order and time scale ({@link ImportedModule}). Its
  * parameters are the module's, trainable, so ReFlow fine-tunes the module itself; the convention's
  * arithmetic uses tensor operands only, so it is safe on the gradient path.
+ *
+ * <p>The module runs without TorchScript's graph optimizations, so its results do not depend on
+ * how often it ran before (resumed training equals uninterrupted training to the bit).
  *
  * <p>An EDM denoiser is defined for {@code sigma} in EDM's range {@code [0.002, 80]}: times outside
  * {@code [0.002/1.002, 80/81]} are clamped to it (at t = 1 sigma would be infinite, at t = 0 the
@@ -112,7 +116,14 @@ public final class TorchScriptVelocityNet extends AbstractBlock {
         if (labels != null) {
             in.add(labels);
         }
-        return module.forward(ps, in, training).singletonOrThrow(); // the module's own parameters
+        // TorchScript's profiling executor re-optimizes a graph after its first runs, which changes
+        // the rounding: a resumed run would then differ from an uninterrupted one. Run it as written.
+        JniUtils.setGraphExecutorOptimize(false);
+        try {
+            return module.forward(ps, in, training).singletonOrThrow(); // the module's own parameters
+        } finally {
+            JniUtils.setGraphExecutorOptimize(!"false".equals(System.getProperty("ai.djl.pytorch.graph_optimizer")));
+        }
     }
 
     /** Labels as the module takes them: int64, or one-hot float32 with the null class all zeros. */

@@ -44,7 +44,10 @@ import java.util.Set;
  * with ({@code model.dropout} = {@code reflow.dropout} where that is set). Loss normalization per
  * sample ({@code loss.weight=per-sample}) is refused on teacher runs and warned about on mixed or
  * projected pair stores: it keeps the flow-matching minimiser only where the coupling is
- * deterministic given {@code x_t} (docs/PRESETS.md).
+ * deterministic given {@code x_t} (docs/PRESETS.md). An imported teacher ({@code reflow import})
+ * is fine-tuned as itself ({@code model.type torchscript}, its checkpoints carry the module), or,
+ * with a ReflowKit architecture ({@code model.type mlp} or {@code unet}), distilled: that network
+ * starts from scratch on the teacher's pairs.
  */
 public final class FlowTraining {
 
@@ -123,20 +126,35 @@ public final class FlowTraining {
             extra.put("train_points", data.train().n());
         }
         extra.put("resume", resume);
-        ImportedModule module = null;
-        if (modelConfig.getString("model.type").equals(Components.TORCHSCRIPT)) {
-            if (!reflow) {
-                throw new IllegalArgumentException("model.type torchscript: an imported network is a teacher already"
-                        + " (reflow import); ReflowKit trains it only as a ReFlow model (reflow.teacher set)");
-            }
+        ImportedModule teacherModule = null;
+        if (reflow) {
             try (NDManager m = Engines.newManager()) {
-                module = TrainedModel.module(Checkpoints.read(Path.of(config.getString("reflow.teacher")), m));
+                teacherModule = TrainedModel.module(Checkpoints.read(Path.of(config.getString("reflow.teacher")), m));
             }
-            extra.put("module", module.descriptor());
+        }
+        boolean imported = modelConfig.getString("model.type").equals(Components.TORCHSCRIPT);
+        if (imported && !reflow) {
+            throw new IllegalArgumentException("model.type torchscript: an imported network is a teacher already"
+                    + " (reflow import); ReflowKit trains it only as a ReFlow model (reflow.teacher set)");
+        }
+        // An imported teacher with a ReflowKit student (model.type mlp or unet): the student cannot
+        // start from the teacher's weights, so it learns the teacher's pairs from scratch (distillation).
+        boolean distilled = teacherModule != null && !imported;
+        if (imported) {
+            extra.put("module", teacherModule.descriptor());
+        }
+        if (distilled) {
+            extra.put("initialisation", "from scratch: a " + modelConfig.getString("model.type") + " distilled from the"
+                    + " imported teacher's pairs");
         }
         try (NDManager manager = Engines.newManager()) {
-            Block model = Components.model(modelConfig, coupling.sampleShape(), manager, module);
-            if (reflow) {
+            Block model = Components.model(modelConfig, coupling.sampleShape(), manager, imported ? teacherModule : null);
+            if (imported && model.getParameters().isEmpty()) {
+                throw new IllegalArgumentException("the imported module has no parameters ReFlow could fine-tune (an"
+                        + " analytic or frozen model); train a ReflowKit network on its pairs instead, from scratch:"
+                        + " --set model.type=mlp (points) or model.type=unet (images), with its model.* settings");
+            }
+            if (reflow && !distilled) {
                 ReflowInputs.initializeFromTeacher(model, Path.of(config.getString("reflow.teacher")), manager);
             }
             // recorded once every input has been read and checked: a rejected run writes nothing
@@ -151,8 +169,8 @@ public final class FlowTraining {
                     .setSettings(Components.trainSettings(config))
                     .setOutputDir(outputDir)
                     .optConfig(modelConfig.toNestedMap());
-            if (module != null) {
-                b.optModule(module.torchscript(), module.descriptor());
+            if (imported) {
+                b.optModule(teacherModule.torchscript(), teacherModule.descriptor());
             }
             if (classes > 0) {
                 b.optLabelDropout(classes, config.getDouble("model.label_dropout"));

@@ -55,10 +55,10 @@ public final class Checkpoints {
      */
     public static void write(Path file, Checkpoint checkpoint) throws IOException {
         Map<String, byte[]> blobs = new LinkedHashMap<>();
-        blobs.put("parameters", checkpoint.parameters().encode());
-        blobs.put("ema", checkpoint.ema().encode());
-        blobs.put("adam_first", checkpoint.adamFirst().encode());
-        blobs.put("adam_second", checkpoint.adamSecond().encode());
+        blobs.put("parameters", encode(checkpoint.parameters()));
+        blobs.put("ema", encode(checkpoint.ema()));
+        blobs.put("adam_first", encode(checkpoint.adamFirst()));
+        blobs.put("adam_second", encode(checkpoint.adamSecond()));
         byte[] module = checkpoint.module();
         Map<String, Object> meta = new LinkedHashMap<>();
         meta.put("format", FORMAT);
@@ -101,6 +101,11 @@ public final class Checkpoints {
         });
     }
 
+    /** An array group's bytes; an empty group (a network without parameters) is empty. */
+    private static byte[] encode(NDList list) {
+        return list.isEmpty() ? new byte[0] : list.encode();
+    }
+
     /**
      * Reads a checkpoint, verifying its integrity.
      *
@@ -139,7 +144,7 @@ public final class Checkpoints {
                 throw new CheckpointException(file, "checksum mismatch in " + g + ".ndlist (corrupted file)");
             }
             try {
-                lists.add(NDList.decode(manager, blob));
+                lists.add(blob.length == 0 ? new NDList() : NDList.decode(manager, blob));
             } catch (RuntimeException e) {
                 throw new CheckpointException(file, "undecodable " + g + ".ndlist: " + e.getMessage());
             }
