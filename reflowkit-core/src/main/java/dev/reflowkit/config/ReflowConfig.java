@@ -490,6 +490,11 @@ public final class ReflowConfig {
                         + "(noise integrated 1 -> 0), forward (real data integrated 0 -> 1), "
                         + "projected (ours: backward pairs matched to real data).")
                 .build());
+        b.add(Option.ofChoice("reflow.streaming", "auto", "auto", "always", "never")
+                .setDescription("How ReFlow training reads its pair stores: in memory (never), pair by pair from the "
+                        + "shard files (always: memory independent of the store's size), or streamed when the stores "
+                        + "hold more than 1 GiB (auto). The batches are the same either way.")
+                .build());
         b.add(Option.ofInt("reflow.rounds", 1).optAtLeast(1)
                 .setDescription("ReFlow rounds of the pipeline (k-rectified flow: round k "
                         + "draws its pairs from round k-1's model).")

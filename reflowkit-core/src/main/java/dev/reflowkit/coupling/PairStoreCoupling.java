@@ -1,6 +1,6 @@
 package dev.reflowkit.coupling;
 
-import dev.reflowkit.pairs.PairStore;
+import dev.reflowkit.pairs.PairSource;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -25,7 +25,7 @@ import java.util.random.RandomGenerator;
  */
 public final class PairStoreCoupling implements Coupling {
 
-    private final List<PairStore> stores;
+    private final List<PairSource> stores;
     private final double[] cumulative;
     private final long[] sampleShape;
     private final int sampleSize;
@@ -83,10 +83,8 @@ public final class PairStoreCoupling implements Coupling {
                     s++;
                 }
             }
-            PairStore store = stores.get(s);
-            int idx = rng.nextInt(store.count());
-            System.arraycopy(store.x0(), idx * d, x0, i * d, d);
-            System.arraycopy(store.x1(), idx * d, x1, i * d, d);
+            PairSource store = stores.get(s);
+            store.read(rng.nextInt(store.count()), x0, i * d, x1, i * d);
         }
         return new PairBatch(x0, x1, batchSize, sampleShape());
     }
@@ -100,7 +98,7 @@ public final class PairStoreCoupling implements Coupling {
     /** Builds a {@link PairStoreCoupling} from at least one store. */
     public static final class Builder {
 
-        private final List<PairStore> stores = new ArrayList<>();
+        private final List<PairSource> stores = new ArrayList<>();
         private final List<Double> weights = new ArrayList<>();
 
         private Builder() {}
@@ -111,7 +109,7 @@ public final class PairStoreCoupling implements Coupling {
          * @param store the store
          * @return this builder
          */
-        public Builder addStore(PairStore store) {
+        public Builder addStore(PairSource store) {
             return addStore(store, store.count());
         }
 
@@ -124,7 +122,7 @@ public final class PairStoreCoupling implements Coupling {
          * @throws IllegalArgumentException if the weight is negative or not finite, or the store's
          *     sample shape differs from the stores added before
          */
-        public Builder addStore(PairStore store, double weight) {
+        public Builder addStore(PairSource store, double weight) {
             if (!(weight >= 0) || Double.isInfinite(weight)) {
                 throw new IllegalArgumentException("mixing weight of pair store " + store.directory()
                         + " must be finite and >= 0, got " + weight);

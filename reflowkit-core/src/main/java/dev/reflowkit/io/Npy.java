@@ -70,6 +70,32 @@ public final class Npy {
     }
 
     /**
+     * Where the data of a float32 {@code .npy} file lie, for reading parts of it without loading
+     * it: the header is read and checked as by {@link #read(Path)}, the data not.
+     *
+     * @param file the file
+     * @return its shape and the byte offset of its first value
+     * @throws DataFormatException if the file is not a float32 ({@code '<f4'}) {@code .npy} file
+     *     whose size matches its shape
+     * @throws IOException if it cannot be read
+     */
+    public static Float32Layout float32Layout(Path file) throws IOException {
+        Objects.requireNonNull(file, "file");
+        try (FileChannel ch = FileChannel.open(file, StandardOpenOption.READ)) {
+            Layout layout = readLayout(file, ch, Map.of("<f4", 4), "'<f4' float32, little-endian");
+            return new Float32Layout(layout.header().shape(), ch.position());
+        }
+    }
+
+    /**
+     * The layout of a float32 {@code .npy} file.
+     *
+     * @param shape its shape
+     * @param dataOffset the byte offset of its first value (values follow, little-endian, C order)
+     */
+    public record Float32Layout(long[] shape, long dataOffset) {}
+
+    /**
      * Reads a {@code .npy} file of a plain numeric dtype without converting its values.
      *
      * <p>Accepted dtypes (little-endian or byte-order free, C order): {@code |u1 |i1 <u2 <i2 <u4

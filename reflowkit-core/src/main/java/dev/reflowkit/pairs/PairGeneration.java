@@ -363,7 +363,7 @@ public final class PairGeneration {
                         try (NDManager m = base.newSubManager()) {
                             shard = source.generate(r, m);
                         }
-                        PairManifest.ShardEntry e = ShardFiles.write(dir, shard, s.sampleShape());
+                        PairManifest.ShardEntry e = ShardFiles.write(dir, shard, s.sampleShape(), s.batchSize());
                         synchronized (lock) {
                             finished.add(e);
                             manifest[0] = manifest[0].withShards(finished);
@@ -580,7 +580,7 @@ public final class PairGeneration {
                 try (NDManager m = base.newSubManager()) {
                     shard = source.generate(r, m);
                 }
-                PairManifest.ShardEntry e = ShardFiles.write(storeDir, shard, p.settings().sampleShape());
+                PairManifest.ShardEntry e = ShardFiles.write(storeDir, shard, p.settings().sampleShape(), p.settings().batchSize());
                 out.add(e);
                 afterEach.accept(e);
             }

@@ -52,9 +52,11 @@ public record PairManifest(PairSettings settings, String teacherPath, String ref
      * @param x0Sha256 its SHA-256
      * @param x1File the x1 file, relative to the store
      * @param x1Sha256 its SHA-256
+     * @param batchSize the pairs integrated together when the shard was generated (the last bits of
+     *     a pair may depend on it; 0 for shards of stores made before it was recorded)
      */
     public record ShardEntry(int index, int first, int end, String x0File, String x0Sha256, String x1File,
-            String x1Sha256) implements Serializable {
+            String x1Sha256, int batchSize) implements Serializable {
 
         /**
          * The shard's range.
@@ -108,6 +110,9 @@ public record PairManifest(PairSettings settings, String teacherPath, String ref
             o.put("x0_sha256", s.x0Sha256());
             o.put("x1", s.x1File());
             o.put("x1_sha256", s.x1Sha256());
+            if (s.batchSize() > 0) {
+                o.put("batch_size", s.batchSize());
+            }
         }
         root.put("complete", complete);
         AtomicFiles.writeString(dir.resolve(FILE), JSON.writeValueAsString(root) + "\n");
@@ -148,7 +153,7 @@ public record PairManifest(PairSettings settings, String teacherPath, String ref
             for (JsonNode s : root.path("shards")) {
                 shards.add(new ShardEntry(s.path("index").asInt(), s.path("first").asInt(), s.path("end").asInt(),
                         s.path("x0").asText(), s.path("x0_sha256").asText(), s.path("x1").asText(),
-                        s.path("x1_sha256").asText()));
+                        s.path("x1_sha256").asText(), s.path("batch_size").asInt(0)));
             }
             return new PairManifest(settings, root.path("teacher").path("path").asText(),
                     root.path("reflowkit_version").asText(), root.path("created").asText(), shards,

@@ -28,7 +28,8 @@ import java.util.Objects;
  * @param seed the pair seed (noise of pair i, projection draws)
  * @param count the number of pairs
  * @param shardSize pairs per shard
- * @param batchSize pairs integrated together
+ * @param batchSize pairs integrated together (not part of the store's identity: a store may be
+ *     resumed with another; each shard records the one it was made with)
  * @param sampleShape the shape of one sample
  * @param data the teacher's training data (the real points of forward and projected pairs)
  * @param projection the projection settings, or null unless the direction is projected
@@ -74,6 +75,12 @@ public record PairSettings(
      *     written before with {@code lambda > 0} read {@code row-argmax})
      */
     public record Projection(double lambda, int block, String assignment) {}
+
+    /**
+     * Settings a store may be resumed with another value of: the batch size (each shard records
+     * its own, {@link PairManifest.ShardEntry#batchSize}).
+     */
+    static final java.util.Set<String> RESUMABLE = java.util.Set.of("batch_size");
 
     /** Checks and copies the fields. */
     public PairSettings {
@@ -256,6 +263,10 @@ public record PairSettings(
         Map<String, String> ours = flat(this);
         Map<String, String> theirs = flat(stored);
         List<String> out = new ArrayList<>();
+        for (String free : RESUMABLE) {
+            ours.remove(free);
+            theirs.remove(free);
+        }
         for (Map.Entry<String, String> e : ours.entrySet()) {
             String then = theirs.get(e.getKey());
             if (!Objects.equals(then, e.getValue())) {

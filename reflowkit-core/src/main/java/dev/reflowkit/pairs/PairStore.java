@@ -23,7 +23,7 @@ import java.util.List;
  * float[] x0 = store.x0();   // count * sampleSize values, sample-major
  * }</pre>
  */
-public final class PairStore {
+public final class PairStore implements PairSource {
 
     private final Path dir;
     private final PairManifest manifest;
@@ -47,34 +47,20 @@ public final class PairStore {
      * @throws IOException if a file cannot be read
      */
     public static PairStore open(Path dir) throws IOException {
-        Path file = dir.resolve(PairManifest.FILE);
-        PairManifest m;
-        try {
-            m = PairManifest.read(dir);
-        } catch (NoSuchFileException e) {
-            throw new DataFormatException(file, "no pair store here (missing " + PairManifest.FILE + ")");
-        }
+        PairManifest m = finishedManifest(dir);
         PairSettings s = m.settings();
         List<ShardRange> ranges = s.shards();
-        if (!m.complete() || m.shards().size() != ranges.size()) {
-            throw new DataFormatException(file, "incomplete pair store: " + m.shards().size() + " of "
-                    + ranges.size() + " shards finished; rerun the pairs command to finish it");
-        }
         long total = (long) s.count() * s.sampleSize();
         if (total > Integer.MAX_VALUE - 8) {
-            throw new DataFormatException(file, "the store holds " + total + " values per endpoint, too many to"
-                    + " load into memory at once");
+            throw new DataFormatException(dir.resolve(PairManifest.FILE), "the store holds " + total
+                    + " values per endpoint, too many to load into memory at once (training streams it:"
+                    + " reflow.streaming)");
         }
         float[] x0 = new float[(int) total];
         float[] x1 = new float[(int) total];
         for (int k = 0; k < ranges.size(); k++) {
-            PairManifest.ShardEntry e = m.shards().get(k);
             ShardRange r = ranges.get(k);
-            if (e.index() != k || e.first() != r.first() || e.end() != r.end()) {
-                throw new DataFormatException(file, "shard entry " + k + " covers [" + e.first() + ", " + e.end()
-                        + ") as shard " + e.index() + ", expected shard " + k + " [" + r.first() + ", " + r.end() + ")");
-            }
-            PairShard shard = ShardFiles.read(dir, e, s.sampleShape());
+            PairShard shard = ShardFiles.read(dir, m.shards().get(k), s.sampleShape());
             System.arraycopy(shard.x0(), 0, x0, r.first() * s.sampleSize(), shard.x0().length);
             System.arraycopy(shard.x1(), 0, x1, r.first() * s.sampleSize(), shard.x1().length);
         }
@@ -82,10 +68,44 @@ public final class PairStore {
     }
 
     /**
+     * The manifest of a finished store, checked: complete, and every shard listed in order with
+     * its expected range.
+     *
+     * @param dir the store directory
+     * @return the manifest
+     * @throws DataFormatException if there is no store or it is unfinished or inconsistent
+     * @throws IOException if the manifest cannot be read
+     */
+    static PairManifest finishedManifest(Path dir) throws IOException {
+        Path file = dir.resolve(PairManifest.FILE);
+        PairManifest m;
+        try {
+            m = PairManifest.read(dir);
+        } catch (NoSuchFileException e) {
+            throw new DataFormatException(file, "no pair store here (missing " + PairManifest.FILE + ")");
+        }
+        List<ShardRange> ranges = m.settings().shards();
+        if (!m.complete() || m.shards().size() != ranges.size()) {
+            throw new DataFormatException(file, "incomplete pair store: " + m.shards().size() + " of "
+                    + ranges.size() + " shards finished; rerun the pairs command to finish it");
+        }
+        for (int k = 0; k < ranges.size(); k++) {
+            PairManifest.ShardEntry e = m.shards().get(k);
+            ShardRange r = ranges.get(k);
+            if (e.index() != k || e.first() != r.first() || e.end() != r.end()) {
+                throw new DataFormatException(file, "shard entry " + k + " covers [" + e.first() + ", " + e.end()
+                        + ") as shard " + e.index() + ", expected shard " + k + " [" + r.first() + ", " + r.end() + ")");
+            }
+        }
+        return m;
+    }
+
+    /**
      * The store directory.
      *
      * @return the directory as given to {@link #open}
      */
+    @Override
     public Path directory() {
         return dir;
     }
@@ -104,6 +124,7 @@ public final class PairStore {
      *
      * @return the settings
      */
+    @Override
     public PairSettings settings() {
         return manifest.settings();
     }
@@ -113,6 +134,7 @@ public final class PairStore {
      *
      * @return backward, forward or projected
      */
+    @Override
     public PairDirection direction() {
         return manifest.settings().direction();
     }
@@ -122,6 +144,7 @@ public final class PairStore {
      *
      * @return the count
      */
+    @Override
     public int count() {
         return manifest.settings().count();
     }
@@ -131,6 +154,7 @@ public final class PairStore {
      *
      * @return e.g. {@code [2]}
      */
+    @Override
     public long[] sampleShape() {
         return manifest.settings().sampleShape();
     }
@@ -140,6 +164,7 @@ public final class PairStore {
      *
      * @return the product of the sample shape
      */
+    @Override
     public int sampleSize() {
         return manifest.settings().sampleSize();
     }
@@ -150,6 +175,14 @@ public final class PairStore {
      *
      * @return x0 of every pair
      */
+    /** {@inheritDoc} */
+    @Override
+    public void read(int index, float[] x0, int at0, float[] x1, int at1) {
+        int d = sampleSize();
+        System.arraycopy(this.x0, index * d, x0, at0, d);
+        System.arraycopy(this.x1, index * d, x1, at1, d);
+    }
+
     public float[] x0() {
         return x0;
     }

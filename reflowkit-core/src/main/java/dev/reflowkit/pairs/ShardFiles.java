@@ -25,10 +25,12 @@ final class ShardFiles {
      * @param dir the store directory
      * @param shard the pairs
      * @param sampleShape the shape of one sample
+     * @param batchSize the pairs integrated together, recorded in the entry
      * @return the entry, with the SHA-256 of both files as written
      * @throws IOException if writing fails
      */
-    static PairManifest.ShardEntry write(Path dir, PairShard shard, long[] sampleShape) throws IOException {
+    static PairManifest.ShardEntry write(Path dir, PairShard shard, long[] sampleShape, int batchSize)
+            throws IOException {
         ShardRange r = shard.range();
         long[] shape = new long[sampleShape.length + 1];
         shape[0] = r.size();
@@ -38,7 +40,7 @@ final class ShardFiles {
         Npy.write(x0, shard.x0(), shape);
         Npy.write(x1, shard.x1(), shape);
         return new PairManifest.ShardEntry(r.index(), r.first(), r.end(), r.x0File(), Checksums.sha256(x0),
-                r.x1File(), Checksums.sha256(x1));
+                r.x1File(), Checksums.sha256(x1), batchSize);
     }
 
     /**
@@ -72,17 +74,59 @@ final class ShardFiles {
      */
     static PairShard read(Path dir, PairManifest.ShardEntry e, long[] sampleShape) throws IOException {
         ShardRange r = e.range();
-        if (!e.x0File().equals(r.x0File()) || !e.x1File().equals(r.x1File())) {
-            throw new DataFormatException(dir.resolve(PairManifest.FILE), "shard " + r.index()
-                    + " is listed under the files " + e.x0File() + " and " + e.x1File() + ", expected "
-                    + r.x0File() + " and " + r.x1File());
-        }
+        checkNames(dir, e);
         float[] x0 = readOne(dir.resolve(e.x0File()), e.x0Sha256(), r, sampleShape);
         float[] x1 = readOne(dir.resolve(e.x1File()), e.x1Sha256(), r, sampleShape);
         return new PairShard(r, x0, x1, 0);
     }
 
+    /**
+     * Validates a finished shard's files without loading them (SHA-256, float32, shape) and gives
+     * where their data lie.
+     *
+     * @param dir the store directory
+     * @param e the manifest entry
+     * @param sampleShape the store's sample shape
+     * @return the x0 and x1 files with the offsets of their first values
+     * @throws DataFormatException naming the file, as {@link #read}
+     * @throws IOException if a file cannot be read
+     */
+    static Located locate(Path dir, PairManifest.ShardEntry e, long[] sampleShape) throws IOException {
+        ShardRange r = e.range();
+        checkNames(dir, e);
+        Path x0 = dir.resolve(e.x0File());
+        Path x1 = dir.resolve(e.x1File());
+        return new Located(x0, checked(x0, e.x0Sha256(), r, sampleShape).dataOffset(), x1,
+                checked(x1, e.x1Sha256(), r, sampleShape).dataOffset());
+    }
+
+    /**
+     * A shard's files and where their values start.
+     *
+     * @param x0 the x0 file
+     * @param x0Offset the byte offset of its first value
+     * @param x1 the x1 file
+     * @param x1Offset the byte offset of its first value
+     */
+    record Located(Path x0, long x0Offset, Path x1, long x1Offset) {}
+
+    private static void checkNames(Path dir, PairManifest.ShardEntry e) throws DataFormatException {
+        ShardRange r = e.range();
+        if (!e.x0File().equals(r.x0File()) || !e.x1File().equals(r.x1File())) {
+            throw new DataFormatException(dir.resolve(PairManifest.FILE), "shard " + r.index()
+                    + " is listed under the files " + e.x0File() + " and " + e.x1File() + ", expected "
+                    + r.x0File() + " and " + r.x1File());
+        }
+    }
+
     private static float[] readOne(Path file, String sha256, ShardRange r, long[] sampleShape) throws IOException {
+        checked(file, sha256, r, sampleShape);
+        return Npy.read(file).data();
+    }
+
+    /** The checks of a shard file: present, its SHA-256, float32, the expected shape. */
+    private static Npy.Float32Layout checked(Path file, String sha256, ShardRange r, long[] sampleShape)
+            throws IOException {
         if (!Files.isRegularFile(file)) {
             throw new DataFormatException(file, "missing shard file (shard " + r.index() + ", pairs ["
                     + r.first() + ", " + r.end() + ")); rerun the pairs command to regenerate it");
@@ -96,7 +140,7 @@ final class ShardFiles {
         if (!"<f4".equals(descr)) {
             throw new DataFormatException(file, "wrong dtype " + descr + ", a pair shard must be float32 ('<f4')");
         }
-        NpyArray a = Npy.read(file);
+        Npy.Float32Layout a = Npy.float32Layout(file);
         long[] expected = new long[sampleShape.length + 1];
         expected[0] = r.size();
         System.arraycopy(sampleShape, 0, expected, 1, sampleShape.length);
@@ -104,7 +148,7 @@ final class ShardFiles {
             throw new DataFormatException(file, "wrong shape " + Arrays.toString(a.shape()) + ", expected "
                     + Arrays.toString(expected));
         }
-        return a.data();
+        return a;
     }
 
     /** The {@code descr} of a {@code .npy} header, or {@code "unknown"}. */

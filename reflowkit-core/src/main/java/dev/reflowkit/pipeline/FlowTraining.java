@@ -97,10 +97,23 @@ public final class FlowTraining {
                 complete = requireCompatible(modelConfig, config, latest.get()) >= config.getLong("train.steps");
             }
         }
+        ReflowInputs inputs = reflow ? ReflowInputs.open(config) : null;
+        try {
+            return train(config, modelConfig, outputDir, resume, complete, args, progress, inputs);
+        } finally {
+            if (inputs != null) {
+                inputs.close();
+            }
+        }
+    }
+
+    private static TrainResult train(Config config, Config modelConfig, Path outputDir, boolean resume,
+            boolean complete, List<String> args, ProgressBar progress, ReflowInputs inputs) throws IOException {
+        boolean reflow = inputs != null;
+        int classes = config.getInt("model.classes");
         Coupling coupling;
         Map<String, Object> extra = new LinkedHashMap<>();
         if (reflow) {
-            ReflowInputs inputs = ReflowInputs.open(config);
             coupling = inputs.coupling();
             extra.putAll(inputs.describe());
             if (config.getString("loss.weight").equals("per-sample") && !inputs.deterministicCoupling()) {

@@ -11,7 +11,11 @@ import dev.reflowkit.coupling.PairStoreCoupling;
 import dev.reflowkit.engine.Engines;
 import dev.reflowkit.io.Checksums;
 import dev.reflowkit.pairs.PairDirection;
+import dev.reflowkit.pairs.PairManifest;
+import dev.reflowkit.pairs.PairSettings;
+import dev.reflowkit.pairs.PairSource;
 import dev.reflowkit.pairs.PairStore;
+import dev.reflowkit.pairs.StreamingPairStore;
 import dev.reflowkit.train.Checkpoint;
 import dev.reflowkit.train.CheckpointException;
 import dev.reflowkit.train.Checkpoints;
@@ -28,10 +32,12 @@ import java.util.Map;
  *
  * @param teacher the teacher checkpoint
  * @param teacherSha256 its SHA-256
- * @param stores the pair stores, in the order of {@code reflow.pairs}
+ * @param stores the pair stores, in the order of {@code reflow.pairs}, in memory or streamed
+ *     ({@code reflow.streaming})
  * @param coupling the mixture of the stores ({@code reflow.mix}, default proportional to counts)
  */
-record ReflowInputs(Path teacher, String teacherSha256, List<PairStore> stores, Coupling coupling) {
+record ReflowInputs(Path teacher, String teacherSha256, List<PairSource> stores, Coupling coupling)
+        implements AutoCloseable {
 
     /**
      * Opens and checks the inputs named by a configuration.
@@ -56,9 +62,10 @@ record ReflowInputs(Path teacher, String teacherSha256, List<PairStore> stores, 
         }
         String sha = Checksums.sha256(requireFile(teacher));
         PairStoreCoupling.Builder coupling = PairStoreCoupling.builder();
-        List<PairStore> stores = new ArrayList<>();
+        List<PairSource> stores = new ArrayList<>();
+        boolean stream = streaming(config, paths);
         for (int i = 0; i < paths.size(); i++) {
-            PairStore store = PairStore.open(Path.of(paths.get(i)));
+            PairSource store = stream ? StreamingPairStore.open(Path.of(paths.get(i))) : PairStore.open(Path.of(paths.get(i)));
             if (!store.settings().teacherSha256().equals(sha)) {
                 try (NDManager check = Engines.newManager()) {
                     Checkpoints.read(teacher, check); // a damaged teacher is named as such, not as "another teacher"
@@ -78,6 +85,37 @@ record ReflowInputs(Path teacher, String teacherSha256, List<PairStore> stores, 
     }
 
     /**
+     * Whether training streams the stores ({@code reflow.streaming}): {@code auto} streams when
+     * their values take more than {@value #IN_MEMORY_LIMIT} bytes. Streaming and in-memory stores
+     * give the same batches.
+     */
+    private static boolean streaming(Config config, List<String> paths) throws IOException {
+        String mode = config.getString("reflow.streaming");
+        if (!mode.equals("auto")) {
+            return mode.equals("always");
+        }
+        long bytes = 0;
+        for (String p : paths) {
+            PairSettings s = PairManifest.read(Path.of(p)).settings();
+            bytes += 8L * s.count() * s.sampleSize();
+        }
+        return bytes > IN_MEMORY_LIMIT;
+    }
+
+    /** The most bytes of pairs {@code reflow.streaming auto} loads into memory: 1 GiB. */
+    static final long IN_MEMORY_LIMIT = 1L << 30;
+
+    /** Closes the streamed stores' files. */
+    @Override
+    public void close() {
+        for (PairSource s : stores) {
+            if (s instanceof StreamingPairStore streamed) {
+                streamed.close();
+            }
+        }
+    }
+
+    /**
      * Fields for the run record.
      *
      * @return teacher, its hash and the stores with their directions and counts
@@ -87,11 +125,12 @@ record ReflowInputs(Path teacher, String teacherSha256, List<PairStore> stores, 
         m.put("teacher", teacher.toString());
         m.put("teacher_sha256", teacherSha256);
         List<Map<String, Object>> s = new ArrayList<>();
-        for (PairStore store : stores) {
+        for (PairSource store : stores) {
             s.add(Map.of("dir", store.directory().toString(), "direction", store.direction().configName(),
                     "count", store.count()));
         }
         m.put("pairs", s);
+        m.put("streamed", stores.stream().anyMatch(st -> st instanceof StreamingPairStore));
         return m;
     }
 

@@ -111,6 +111,7 @@ class ReflowConfigTest {
         {"reflow.mix", "list<double>", "[]"},
         {"reflow.dropout", "double", "-1"},
         {"reflow.directions", "list<string>", "[backward]"},
+        {"reflow.streaming", "choice", "auto"},
         {"reflow.rounds", "int", "1"},
         {"pipeline.models", "list<string>", "[baseline, simple-reflow]"},
         {"pipeline.teacher", "string", ""},

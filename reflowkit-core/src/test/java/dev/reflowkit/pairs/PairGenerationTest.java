@@ -98,9 +98,9 @@ class PairGenerationTest {
         assertEquals(1, g.open(store).todo().size(), "a reopened store plans only the missing shard");
         List<PairManifest.ShardEntry> last = g.writeShards(store, plan.todo().subList(2, 3), e -> { });
         PairManifest.ShardEntry forged = new PairManifest.ShardEntry(2, 200, 300, last.get(0).x0File(), "00",
-                last.get(0).x1File(), last.get(0).x1Sha256());
+                last.get(0).x1File(), last.get(0).x1Sha256(), last.get(0).batchSize());
         assertThrows(DataFormatException.class, () -> g.commit(store, List.of(forged)), "checksum checked");
-        PairManifest.ShardEntry stranger = new PairManifest.ShardEntry(7, 700, 800, "shards/x", "00", "shards/y", "00");
+        PairManifest.ShardEntry stranger = new PairManifest.ShardEntry(7, 700, 800, "shards/x", "00", "shards/y", "00", 10);
         assertThrows(DataFormatException.class, () -> g.commit(store, List.of(stranger)), "not a shard of the store");
         PairManifest done = g.commit(store, List.of(last.get(0), first.get(1), last.get(0)));
         assertTrue(done.complete(), "repeats of one entry are one shard");
@@ -345,6 +345,20 @@ class PairGenerationTest {
         assertTrue(e.getMessage().contains("pairs.solver = heun-edm"), e.getMessage());
         PairGenerationResult resumed = generate(out, PairDirection.BACKWARD, 200, 1, "pairs.solver=heun-edm");
         assertEquals(0, resumed.shardsGenerated(), "every shard kept");
+    }
+
+    /** The batch size is not part of a store's identity: a store resumes with another, and each shard records its own. */
+    @Test
+    void aStoreResumesWithAnotherBatchSize() throws IOException {
+        Path out = dir.resolve("batch-resume");
+        PairGeneration.builder().setTeacher(teacher).setDirection(PairDirection.BACKWARD)
+                .optConfig(TinyTeacher.config(SEED, "pairs.batch_size=50")).optCount(300).optWorkers(1)
+                .optMaxNewShards(1).build().run(out);
+        PairGenerationResult rest = generate(out, PairDirection.BACKWARD, 300, 1, "pairs.batch_size=100");
+        assertEquals(2, rest.shardsGenerated());
+        PairManifest m = PairManifest.read(out);
+        assertTrue(m.complete());
+        assertEquals(List.of(50, 100, 100), m.shards().stream().map(PairManifest.ShardEntry::batchSize).toList());
     }
 
     @Test

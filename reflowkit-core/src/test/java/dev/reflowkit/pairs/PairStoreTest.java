@@ -89,10 +89,39 @@ class PairStoreTest {
         assertArrayEquals(new long[] {2, 1, 3, 4}, Npy.read(dir.resolve("shards/pairs-0000000008-0000000010.x1.npy")).shape());
     }
 
+    /** The one-line error of opening a bad store, the same in memory and streamed. */
     private static String error(Path store) {
         DataFormatException e = assertThrows(DataFormatException.class, () -> PairStore.open(store));
         assertEquals(1, e.getMessage().lines().count(), "one line: " + e.getMessage());
+        DataFormatException streamed = assertThrows(DataFormatException.class, () -> StreamingPairStore.open(store));
+        assertEquals(e.getMessage(), streamed.getMessage());
         return e.getMessage();
+    }
+
+    @Test
+    void streamingReadsThePairsOfTheStoreInMemory() throws IOException {
+        float[] a = new float[250 * 12];
+        float[] b = new float[250 * 12];
+        for (int i = 0; i < a.length; i++) {
+            a[i] = i;
+            b[i] = -0.5f * i;
+        }
+        PairStore memory = TestStores.write(dir, a, b, new long[] {1, 3, 4}, 100); // shards of 100, 100, 50
+        try (StreamingPairStore streamed = StreamingPairStore.open(dir)) {
+            assertEquals(250, streamed.count());
+            float[] s0 = new float[24];
+            float[] s1 = new float[24];
+            float[] m0 = new float[24];
+            float[] m1 = new float[24];
+            for (int i : new int[] {0, 99, 100, 199, 200, 249}) {
+                streamed.read(i, s0, 12, s1, 0);
+                memory.read(i, m0, 12, m1, 0);
+                assertArrayEquals(m0, s0, "x0 of pair " + i);
+                assertArrayEquals(m1, s1, "x1 of pair " + i);
+                assertEquals(12f * i, s0[12]);
+            }
+            assertThrows(IndexOutOfBoundsException.class, () -> streamed.read(250, s0, 0, s1, 0));
+        }
     }
 
     @Test

@@ -38,7 +38,7 @@ public final class TestStores {
             float[] b = new float[r.size() * size];
             System.arraycopy(x0, r.first() * size, a, 0, a.length);
             System.arraycopy(x1, r.first() * size, b, 0, b.length);
-            done.add(ShardFiles.write(dir, new PairShard(r, a, b, 0), sampleShape));
+            done.add(ShardFiles.write(dir, new PairShard(r, a, b, 0), sampleShape, 10));
         }
         m.withShards(done).write(dir);
         return PairStore.open(dir);

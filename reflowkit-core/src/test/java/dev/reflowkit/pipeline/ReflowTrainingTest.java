@@ -92,4 +92,22 @@ class ReflowTrainingTest {
         FlowTraining.run(backward, plain, false, List.of(), quiet());
         assertFalse(Files.readString(plain.resolve("run.json")).contains("warnings"));
     }
+
+    @Test
+    void streamedStoresTrainToTheSameBitsAsStoresInMemory() throws IOException {
+        List<String> stores = List.of(store(PairDirection.BACKWARD).toString(), store(PairDirection.FORWARD).toString());
+        Path memory = dir.resolve("in-memory");
+        Path streamed = dir.resolve("streamed");
+        FlowTraining.run(reflowConfig(stores, "reflow.streaming=never"), memory, false, List.of(), quiet());
+        FlowTraining.run(reflowConfig(stores, "reflow.streaming=always"), streamed, false, List.of(), quiet());
+        assertTrue(Files.readString(streamed.resolve("run.json")).contains("\"streamed\" : true"));
+        try (NDManager m = Engines.newManager()) {
+            var a = Checkpoints.read(memory.resolve(FlowTrainer.FINAL_CHECKPOINT), m);
+            var b = Checkpoints.read(streamed.resolve(FlowTrainer.FINAL_CHECKPOINT), m);
+            for (int i = 0; i < a.parameters().size(); i++) {
+                org.junit.jupiter.api.Assertions.assertArrayEquals(a.parameters().get(i).toFloatArray(),
+                        b.parameters().get(i).toFloatArray(), a.parameterNames().get(i));
+            }
+        }
+    }
 }
