@@ -450,6 +450,11 @@ public final class ReflowConfig {
                 .setDescription("Pairs matched together by projected pairs; must divide "
                         + "pairs.shard_size.")
                 .build());
+        b.add(Option.ofDouble("pairs.guidance", 1.0)
+                .setDescription("Class-conditional teachers: the classifier-free guidance weight of the teacher's ODE "
+                        + "(1: the conditional model alone; each backward pair draws its class uniformly, each "
+                        + "forward pair keeps its data point's).")
+                .build());
         b.add(Option.ofLong("pairs.seed", -1).optAtLeast(-1)
                 .setDescription("Seed of the pair noise (pair i uses noise i of it) and of the "
                         + "projection's data draws; -1 derives it from the run seed.")

@@ -29,11 +29,13 @@ public final class PairStoreCoupling implements Coupling {
     private final double[] cumulative;
     private final long[] sampleShape;
     private final int sampleSize;
+    private final boolean labelled;
 
     private PairStoreCoupling(Builder b) {
         this.stores = List.copyOf(b.stores);
         this.sampleShape = stores.get(0).sampleShape();
         this.sampleSize = stores.get(0).sampleSize();
+        this.labelled = stores.get(0).hasLabels();
         double total = 0;
         for (double w : b.weights) {
             total += w;
@@ -75,6 +77,7 @@ public final class PairStoreCoupling implements Coupling {
         int d = sampleSize;
         float[] x0 = new float[batchSize * d];
         float[] x1 = new float[batchSize * d];
+        int[] labels = labelled ? new int[batchSize] : null;
         for (int i = 0; i < batchSize; i++) {
             int s = 0;
             if (stores.size() > 1) {
@@ -84,9 +87,13 @@ public final class PairStoreCoupling implements Coupling {
                 }
             }
             PairSource store = stores.get(s);
-            store.read(rng.nextInt(store.count()), x0, i * d, x1, i * d);
+            int index = rng.nextInt(store.count());
+            store.read(index, x0, i * d, x1, i * d);
+            if (labels != null) {
+                labels[i] = store.label(index);
+            }
         }
-        return new PairBatch(x0, x1, batchSize, sampleShape());
+        return new PairBatch(x0, x1, batchSize, sampleShape(), labels);
     }
 
     /** {@inheritDoc} */
@@ -131,6 +138,11 @@ public final class PairStoreCoupling implements Coupling {
                 throw new IllegalArgumentException("pair store " + store.directory() + " has sample shape "
                         + Arrays.toString(store.sampleShape()) + " but " + stores.get(0).directory() + " has "
                         + Arrays.toString(stores.get(0).sampleShape()) + "; stores mixed together must match");
+            }
+            if (!stores.isEmpty() && stores.get(0).settings().classes() != store.settings().classes()) {
+                throw new IllegalArgumentException("pair store " + store.directory() + " is of a teacher with "
+                        + store.settings().classes() + " classes but " + stores.get(0).directory() + " of one with "
+                        + stores.get(0).settings().classes() + "; stores mixed together must match");
             }
             stores.add(store);
             weights.add(weight);

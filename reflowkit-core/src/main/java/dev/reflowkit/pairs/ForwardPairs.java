@@ -23,6 +23,7 @@ final class ForwardPairs implements ShardSource {
 
     private final TeacherOde ode;
     private final PointSet train;
+    private final int[] trainLabels;
     private final int[] order;
 
     /**
@@ -30,11 +31,13 @@ final class ForwardPairs implements ShardSource {
      *
      * @param ode the teacher's ODE from 0 to 1
      * @param train the teacher's training points, at least as many as pairs
+     * @param trainLabels their classes for a class-conditional teacher (the pairs carry them), or null
      * @param seed the pair seed
      */
-    ForwardPairs(TeacherOde ode, PointSet train, long seed) {
+    ForwardPairs(TeacherOde ode, PointSet train, int[] trainLabels, long seed) {
         this.ode = ode;
         this.train = train;
+        this.trainLabels = trainLabels;
         this.order = order(train.n(), seed);
     }
 
@@ -66,10 +69,15 @@ final class ForwardPairs implements ShardSource {
     public PairShard generate(ShardRange range, NDManager manager) {
         int d = train.d();
         float[] x0 = new float[range.size() * d];
+        int[] labels = trainLabels == null ? null : new int[range.size()];
         for (int i = 0; i < range.size(); i++) {
-            System.arraycopy(train.data(), order[range.first() + i] * d, x0, i * d, d);
+            int point = order[range.first() + i];
+            System.arraycopy(train.data(), point * d, x0, i * d, d);
+            if (labels != null) {
+                labels[i] = trainLabels[point];
+            }
         }
-        TeacherOde.Result r = ode.integrate(x0, range.first(), manager);
-        return new PairShard(range, x0, r.end(), r.nfe());
+        TeacherOde.Result r = ode.integrate(x0, labels, range.first(), manager);
+        return new PairShard(range, x0, r.end(), r.nfe(), labels);
     }
 }

@@ -8,6 +8,7 @@ import dev.reflowkit.config.Config;
 import dev.reflowkit.config.ConfigException;
 import dev.reflowkit.config.ConfigLoader;
 import dev.reflowkit.config.ReflowConfig;
+import dev.reflowkit.data.LabeledPoints;
 import dev.reflowkit.data.PointSet;
 import dev.reflowkit.engine.Engines;
 import dev.reflowkit.io.AtomicFiles;
@@ -147,7 +148,7 @@ public final class PairGeneration {
     }
 
     /** The resolved inputs of a run: settings, configuration and training data. */
-    private record Prepared(PairSettings settings, Config config, PointSet train, int workers) {}
+    private record Prepared(PairSettings settings, Config config, PointSet train, int[] trainLabels, int workers) {}
 
     /**
      * The settings the run would use, without generating anything (the teacher's file is hashed
@@ -186,10 +187,23 @@ public final class PairGeneration {
         if (nWorkers < 1) {
             throw new IllegalArgumentException("pairs.workers must be >= 1, got " + nWorkers);
         }
+        int classes = stored.getInt("model.classes");
+        if (classes > 0 && direction == PairDirection.PROJECTED) {
+            throw new IllegalArgumentException("projected pairs of a class-conditional teacher are not supported (a"
+                    + " generated sample's class and the matched real point's could differ); use backward and forward"
+                    + " pairs");
+        }
         PointSet train = null;
+        int[] trainLabels = null;
         int trainPoints = 0;
         if (direction != PairDirection.BACKWARD) {
-            train = RunData.load(stored).train();
+            RunData data = RunData.load(stored);
+            train = data.train();
+            if (classes > 0) { // the points the conditional teacher trained on, with their classes
+                LabeledPoints labeled = data.labeled(stored);
+                train = labeled.points();
+                trainLabels = labeled.labels();
+            }
             trainPoints = train.n();
             long size = Arrays.stream(sampleShape).reduce(1, Math::multiplyExact);
             if (train.d() != size) {
@@ -231,10 +245,14 @@ public final class PairGeneration {
                 times.add(t);
             }
         }
-        Map<String, Double> solverOptions = adaptive
-                ? Map.of("atol", c.getDouble("sample.atol"), "rtol", c.getDouble("sample.rtol"),
-                        "max_nfe", (double) c.getInt("sample.max_nfe"))
-                : Map.of();
+        Map<String, Double> solverOptions = new java.util.TreeMap<>();
+        if (adaptive) {
+            solverOptions.putAll(Map.of("atol", c.getDouble("sample.atol"), "rtol", c.getDouble("sample.rtol"),
+                    "max_nfe", (double) c.getInt("sample.max_nfe")));
+        }
+        if (classes > 0) {
+            solverOptions.put("guidance", c.getDouble("pairs.guidance"));
+        }
         PairSettings s = new PairSettings(
                 Checksums.sha256(teacher), direction, solver, adaptive ? solver : plan.solver().toString(),
                 adaptive ? "adaptive" : c.getString("pairs.grid"),
@@ -242,8 +260,8 @@ public final class PairGeneration {
                 c.getInt("pairs.batch_size"), sampleShape,
                 new PairSettings.TeacherData(stored.getString("data.source"), stored.getInt("data.train_count"),
                         stored.getInt("eval.count"), stored.getLong("seed"), trainPoints),
-                projection, direction == PairDirection.FORWARD ? ForwardPairs.ORDER : null);
-        return new Prepared(s, c, train, nWorkers);
+                projection, direction == PairDirection.FORWARD ? ForwardPairs.ORDER : null, classes);
+        return new Prepared(s, c, train, trainLabels, nWorkers);
     }
 
     /**
@@ -427,15 +445,18 @@ public final class PairGeneration {
         PairSettings s = p.settings();
         TeacherOde ode = new TeacherOde(model.field(), plan(p.config(), s.direction().fromNoise()), s.batchSize(),
                 s.sampleShape());
+        if (s.classes() > 0) {
+            ode = ode.conditional(model.conditional(), s.solverOptions().get("guidance"));
+        }
         switch (s.direction()) {
             case FORWARD:
-                return new ForwardPairs(ode, p.train(), s.seed());
+                return new ForwardPairs(ode, p.train(), p.trainLabels(), s.seed());
             case PROJECTED:
                 Sinkhorn sinkhorn = Sinkhorn.builder().optLambda(s.projection().lambda()).build();
-                return new ProjectedPairs(new BackwardPairs(ode, s.seed()), p.train(), sinkhorn,
+                return new ProjectedPairs(new BackwardPairs(ode, s.seed(), 0), p.train(), sinkhorn,
                         s.projection().block(), s.seed());
             default:
-                return new BackwardPairs(ode, s.seed());
+                return new BackwardPairs(ode, s.seed(), s.classes());
         }
     }
 

@@ -54,9 +54,28 @@ public record PairManifest(PairSettings settings, String teacherPath, String ref
      * @param x1Sha256 its SHA-256
      * @param batchSize the pairs integrated together when the shard was generated (the last bits of
      *     a pair may depend on it; 0 for shards of stores made before it was recorded)
+     * @param labelsSha256 the SHA-256 of the shard's labels file ({@link ShardRange#labelsFile()}) in a
+     *     class-conditional store, else null
      */
     public record ShardEntry(int index, int first, int end, String x0File, String x0Sha256, String x1File,
-            String x1Sha256, int batchSize) implements Serializable {
+            String x1Sha256, int batchSize, String labelsSha256) implements Serializable {
+
+        /**
+         * An entry without labels.
+         *
+         * @param index the shard number
+         * @param first the first pair index
+         * @param end the end pair index
+         * @param x0File the x0 file
+         * @param x0Sha256 its SHA-256
+         * @param x1File the x1 file
+         * @param x1Sha256 its SHA-256
+         * @param batchSize the batch size it was generated with
+         */
+        public ShardEntry(int index, int first, int end, String x0File, String x0Sha256, String x1File,
+                String x1Sha256, int batchSize) {
+            this(index, first, end, x0File, x0Sha256, x1File, x1Sha256, batchSize, null);
+        }
 
         /**
          * The shard's range.
@@ -113,6 +132,9 @@ public record PairManifest(PairSettings settings, String teacherPath, String ref
             if (s.batchSize() > 0) {
                 o.put("batch_size", s.batchSize());
             }
+            if (s.labelsSha256() != null) {
+                o.put("labels_sha256", s.labelsSha256());
+            }
         }
         root.put("complete", complete);
         AtomicFiles.writeString(dir.resolve(FILE), JSON.writeValueAsString(root) + "\n");
@@ -153,7 +175,8 @@ public record PairManifest(PairSettings settings, String teacherPath, String ref
             for (JsonNode s : root.path("shards")) {
                 shards.add(new ShardEntry(s.path("index").asInt(), s.path("first").asInt(), s.path("end").asInt(),
                         s.path("x0").asText(), s.path("x0_sha256").asText(), s.path("x1").asText(),
-                        s.path("x1_sha256").asText(), s.path("batch_size").asInt(0)));
+                        s.path("x1_sha256").asText(), s.path("batch_size").asInt(0),
+                        s.hasNonNull("labels_sha256") ? s.get("labels_sha256").asText() : null));
             }
             return new PairManifest(settings, root.path("teacher").path("path").asText(),
                     root.path("reflowkit_version").asText(), root.path("created").asText(), shards,

@@ -35,6 +35,8 @@ import java.util.Objects;
  * @param projection the projection settings, or null unless the direction is projected
  * @param pointOrder forward pairs: how pair {@code i} picks its training point ({@code
  *     seeded-permutation}; stores written before read {@code prefix}); null for other directions
+ * @param classes the class count of a class-conditional teacher's store, whose pairs carry labels;
+ *     0 otherwise
  */
 public record PairSettings(
         String teacherSha256,
@@ -53,7 +55,8 @@ public record PairSettings(
         long[] sampleShape,
         TeacherData data,
         Projection projection,
-        String pointOrder) {
+        String pointOrder,
+        int classes) {
 
     /**
      * The teacher's training data, as its stored configuration defines it.
@@ -171,6 +174,9 @@ public record PairSettings(
         if (pointOrder != null) {
             root.put("point_order", pointOrder);
         }
+        if (classes > 0) {
+            root.put("classes", classes);
+        }
     }
 
     /**
@@ -221,7 +227,8 @@ public record PairSettings(
                                 p.hasNonNull("assignment") ? p.get("assignment").asText()
                                         : required(p, "lambda").asDouble() > 0 ? "row-argmax" : "row-sampled"),
                 PairDirection.byName(required(root, "direction").asText()) != PairDirection.FORWARD ? null
-                        : root.hasNonNull("point_order") ? root.get("point_order").asText() : "prefix");
+                        : root.hasNonNull("point_order") ? root.get("point_order").asText() : "prefix",
+                root.path("classes").asInt(0));
     }
 
     /**

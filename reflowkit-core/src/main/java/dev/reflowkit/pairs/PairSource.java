@@ -70,4 +70,21 @@ public interface PairSource {
      * @param at1 where in {@code x1} it starts
      */
     void read(int index, float[] x0, int at0, float[] x1, int at1);
+
+    /**
+     * The class of pair {@code index} in a class-conditional teacher's store.
+     *
+     * @param index the pair
+     * @return its class, or -1 in a store without labels
+     */
+    int label(int index);
+
+    /**
+     * Whether the pairs carry class labels.
+     *
+     * @return true for a class-conditional teacher's store
+     */
+    default boolean hasLabels() {
+        return settings().classes() > 0;
+    }
 }

@@ -29,12 +29,14 @@ public final class PairStore implements PairSource {
     private final PairManifest manifest;
     private final float[] x0;
     private final float[] x1;
+    private final int[] labels;
 
-    private PairStore(Path dir, PairManifest manifest, float[] x0, float[] x1) {
+    private PairStore(Path dir, PairManifest manifest, float[] x0, float[] x1, int[] labels) {
         this.dir = dir;
         this.manifest = manifest;
         this.x0 = x0;
         this.x1 = x1;
+        this.labels = labels;
     }
 
     /**
@@ -58,13 +60,26 @@ public final class PairStore implements PairSource {
         }
         float[] x0 = new float[(int) total];
         float[] x1 = new float[(int) total];
+        int[] labels = s.classes() > 0 ? new int[s.count()] : null;
         for (int k = 0; k < ranges.size(); k++) {
             ShardRange r = ranges.get(k);
             PairShard shard = ShardFiles.read(dir, m.shards().get(k), s.sampleShape());
             System.arraycopy(shard.x0(), 0, x0, r.first() * s.sampleSize(), shard.x0().length);
             System.arraycopy(shard.x1(), 0, x1, r.first() * s.sampleSize(), shard.x1().length);
+            if (labels != null) {
+                System.arraycopy(requireLabels(dir, shard), 0, labels, r.first(), r.size());
+            }
         }
-        return new PairStore(dir, m, x0, x1);
+        return new PairStore(dir, m, x0, x1, labels);
+    }
+
+    /** A shard's labels, which a store of a class-conditional teacher must have. */
+    static int[] requireLabels(Path dir, PairShard shard) throws DataFormatException {
+        if (shard.labels() == null) {
+            throw new DataFormatException(dir.resolve(PairManifest.FILE), "shard " + shard.range().index()
+                    + " lists no labels file, but the store is of a class-conditional teacher");
+        }
+        return shard.labels();
     }
 
     /**
@@ -181,6 +196,12 @@ public final class PairStore implements PairSource {
         int d = sampleSize();
         System.arraycopy(this.x0, index * d, x0, at0, d);
         System.arraycopy(this.x1, index * d, x1, at1, d);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public int label(int index) {
+        return labels == null ? -1 : labels[index];
     }
 
     public float[] x0() {

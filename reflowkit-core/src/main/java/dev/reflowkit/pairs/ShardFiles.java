@@ -9,7 +9,9 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.List;
 
 /**
  * Writes, checks and reads the two {@code .npy} files of a shard ({@code float32}, shape
@@ -39,8 +41,18 @@ final class ShardFiles {
         Path x1 = dir.resolve(r.x1File());
         Npy.write(x0, shard.x0(), shape);
         Npy.write(x1, shard.x1(), shape);
+        String labelsSha = null;
+        if (shard.labels() != null) {
+            Path labels = dir.resolve(r.labelsFile());
+            float[] values = new float[shard.labels().length];
+            for (int i = 0; i < values.length; i++) {
+                values[i] = shard.labels()[i];
+            }
+            Npy.write(labels, values, new long[] {values.length});
+            labelsSha = Checksums.sha256(labels);
+        }
         return new PairManifest.ShardEntry(r.index(), r.first(), r.end(), r.x0File(), Checksums.sha256(x0),
-                r.x1File(), Checksums.sha256(x1), batchSize);
+                r.x1File(), Checksums.sha256(x1), batchSize, labelsSha);
     }
 
     /**
@@ -52,7 +64,12 @@ final class ShardFiles {
      * @throws IOException if a present file cannot be read
      */
     static boolean intact(Path dir, PairManifest.ShardEntry e) throws IOException {
-        for (String[] f : new String[][] {{e.x0File(), e.x0Sha256()}, {e.x1File(), e.x1Sha256()}}) {
+        List<String[]> files = new ArrayList<>(List.of(new String[] {e.x0File(), e.x0Sha256()},
+                new String[] {e.x1File(), e.x1Sha256()}));
+        if (e.labelsSha256() != null) {
+            files.add(new String[] {e.range().labelsFile(), e.labelsSha256()});
+        }
+        for (String[] f : files) {
             Path p = dir.resolve(f[0]);
             if (!Files.isRegularFile(p) || !Checksums.sha256(p).equals(f[1])) {
                 return false;
@@ -77,7 +94,34 @@ final class ShardFiles {
         checkNames(dir, e);
         float[] x0 = readOne(dir.resolve(e.x0File()), e.x0Sha256(), r, sampleShape);
         float[] x1 = readOne(dir.resolve(e.x1File()), e.x1Sha256(), r, sampleShape);
-        return new PairShard(r, x0, x1, 0);
+        return new PairShard(r, x0, x1, 0, labels(dir, e));
+    }
+
+    /**
+     * The labels of a finished shard of a class-conditional store (checked), or null.
+     *
+     * @param dir the store directory
+     * @param e the manifest entry
+     * @return one class per pair, or null for a store without labels
+     * @throws DataFormatException naming the file if it is missing, corrupted or malformed
+     * @throws IOException if it cannot be read
+     */
+    static int[] labels(Path dir, PairManifest.ShardEntry e) throws IOException {
+        if (e.labelsSha256() == null) {
+            return null;
+        }
+        ShardRange r = e.range();
+        Path file = dir.resolve(r.labelsFile());
+        float[] values = readOne(file, e.labelsSha256(), r, new long[0]);
+        int[] labels = new int[values.length];
+        for (int i = 0; i < labels.length; i++) {
+            labels[i] = (int) values[i];
+            if (labels[i] != values[i] || labels[i] < 0) {
+                throw new DataFormatException(file, "label " + values[i] + " of pair " + (r.first() + i)
+                        + " is not a class index");
+            }
+        }
+        return labels;
     }
 
     /**

@@ -74,6 +74,15 @@ public record ShardRange(int index, int first, int end) implements Serializable 
         return file("x1");
     }
 
+    /**
+     * The relative path of the labels file of a class-conditional store.
+     *
+     * @return e.g. {@code shards/pairs-0000000000-0000010000.labels.npy}
+     */
+    public String labelsFile() {
+        return file("labels");
+    }
+
     private String file(String end) {
         return String.format(Locale.ROOT, "%s/pairs-%010d-%010d.%s.npy", FOLDER, first, this.end, end);
     }

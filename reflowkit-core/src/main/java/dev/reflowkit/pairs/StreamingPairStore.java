@@ -30,10 +30,13 @@ public final class StreamingPairStore implements PairSource, Closeable {
     private final long[] x0Offsets;
     private final long[] x1Offsets;
     private final ThreadLocal<ByteBuffer> scratch;
+    private final int[] labels;
 
-    private StreamingPairStore(Path dir, PairManifest manifest, List<ShardFiles.Located> shards) throws IOException {
+    private StreamingPairStore(Path dir, PairManifest manifest, List<ShardFiles.Located> shards, int[] labels)
+            throws IOException {
         this.dir = dir;
         this.manifest = manifest;
+        this.labels = labels;
         this.shardSize = manifest.settings().shardSize();
         this.bytesPerSample = 4 * manifest.settings().sampleSize();
         this.x0Offsets = new long[shards.size()];
@@ -65,10 +68,19 @@ public final class StreamingPairStore implements PairSource, Closeable {
     public static StreamingPairStore open(Path dir) throws IOException {
         PairManifest m = PairStore.finishedManifest(dir);
         List<ShardFiles.Located> shards = new ArrayList<>();
+        int[] labels = m.settings().classes() > 0 ? new int[m.settings().count()] : null;
         for (PairManifest.ShardEntry e : m.shards()) {
             shards.add(ShardFiles.locate(dir, e, m.settings().sampleShape()));
+            if (labels != null) { // small: one int per pair, held in memory
+                int[] l = ShardFiles.labels(dir, e);
+                if (l == null) {
+                    throw new dev.reflowkit.io.DataFormatException(dir.resolve(PairManifest.FILE), "shard "
+                            + e.index() + " lists no labels file, but the store is of a class-conditional teacher");
+                }
+                System.arraycopy(l, 0, labels, e.first(), l.length);
+            }
         }
-        return new StreamingPairStore(dir, m, shards);
+        return new StreamingPairStore(dir, m, shards, labels);
     }
 
     /** {@inheritDoc} */
@@ -93,6 +105,12 @@ public final class StreamingPairStore implements PairSource, Closeable {
         long within = (long) (index - k * shardSize) * bytesPerSample;
         readInto(x0.get(k), x0Offsets[k] + within, x0Out, at0);
         readInto(x1.get(k), x1Offsets[k] + within, x1Out, at1);
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public int label(int index) {
+        return labels == null ? -1 : labels[index];
     }
 
     private void readInto(FileChannel ch, long position, float[] out, int at) {

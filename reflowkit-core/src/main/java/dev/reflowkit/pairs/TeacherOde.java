@@ -3,6 +3,8 @@ package dev.reflowkit.pairs;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import dev.reflowkit.field.ConditionalField;
+import dev.reflowkit.field.CostedField;
 import dev.reflowkit.field.VelocityField;
 import dev.reflowkit.sampling.SamplerDivergedException;
 import dev.reflowkit.solver.SampleResult;
@@ -19,6 +21,8 @@ import dev.reflowkit.solver.StepCallback;
 final class TeacherOde {
 
     private final VelocityField field;
+    private final ConditionalField conditional;
+    private final double guidance;
     private final SamplerPlan plan;
     private final int batchSize;
     private final long[] sampleShape;
@@ -33,7 +37,14 @@ final class TeacherOde {
      * @param sampleShape the shape of one sample
      */
     TeacherOde(VelocityField field, SamplerPlan plan, int batchSize, long[] sampleShape) {
+        this(field, null, 1.0, plan, batchSize, sampleShape);
+    }
+
+    private TeacherOde(VelocityField field, ConditionalField conditional, double guidance, SamplerPlan plan,
+            int batchSize, long[] sampleShape) {
         this.field = field;
+        this.conditional = conditional;
+        this.guidance = guidance;
         this.plan = plan;
         this.batchSize = batchSize;
         this.sampleShape = sampleShape.clone();
@@ -49,6 +60,18 @@ final class TeacherOde {
      *
      * @return the product of the sample shape
      */
+    /**
+     * The same ODE for a class-conditional teacher: each pair integrates the field of its class,
+     * with classifier-free guidance weight {@code guidance} (1: the conditional field alone).
+     *
+     * @param field the teacher's class-conditional field
+     * @param guidance the guidance weight
+     * @return the conditional ODE
+     */
+    TeacherOde conditional(ConditionalField field, double guidance) {
+        return new TeacherOde(this.field, field, guidance, plan, batchSize, sampleShape);
+    }
+
     int sampleSize() {
         return sampleSize;
     }
@@ -62,7 +85,11 @@ final class TeacherOde {
      * @return the end points and the NFE per sample spent
      * @throws SamplerDivergedException if an end point is NaN or infinite
      */
-    Result integrate(float[] start, int firstIndex, NDManager manager) {
+    Result integrate(float[] start, int[] labels, int firstIndex, NDManager manager) {
+        if ((conditional != null) != (labels != null)) {
+            throw new IllegalArgumentException(conditional != null ? "a class-conditional teacher's pairs need labels"
+                    : "labels given to an unconditional teacher's ODE");
+        }
         int n = start.length / sampleSize;
         float[] out = new float[start.length];
         long nfe = 0;
@@ -75,7 +102,12 @@ final class TeacherOde {
             System.arraycopy(start, b * sampleSize, chunk, 0, chunk.length);
             try (NDManager sub = manager.newSubManager()) {
                 NDArray x = sub.create(chunk, new Shape(shape));
-                SampleResult r = plan.solver().solve(field, x, plan.grid(), false, StepCallback.NONE);
+                VelocityField f = field;
+                if (conditional != null) {
+                    NDArray y = sub.create(java.util.Arrays.copyOfRange(labels, b, b + m));
+                    f = new LabeledField(conditional, y, guidance);
+                }
+                SampleResult r = plan.solver().solve(f, x, plan.grid(), false, StepCallback.NONE);
                 float[] values = r.x().toFloatArray();
                 for (int k = 0; k < values.length; k++) {
                     if (!Float.isFinite(values[k])) {
@@ -98,4 +130,26 @@ final class TeacherOde {
      * @param nfe mean network evaluations per sample
      */
     record Result(float[] end, double nfe) {}
+
+    /**
+     * A class-conditional field at fixed per-sample labels, with classifier-free guidance: {@code
+     * v = v(x, t, null) + w (v(x, t, y) - v(x, t, null))}, costing 2 network evaluations per call
+     * unless {@code w = 1}.
+     */
+    private record LabeledField(ConditionalField model, NDArray labels, double weight) implements CostedField {
+        @Override
+        public NDArray velocity(NDArray x, NDArray t) {
+            NDArray vc = model.velocity(x, t, labels);
+            if (weight == 1) {
+                return vc;
+            }
+            NDArray vu = model.velocity(x, t);
+            return vu.add(vc.sub(vu).mul(x.getManager().create((float) weight)));
+        }
+
+        @Override
+        public int evaluationsPerCall() {
+            return weight == 1 ? 1 : 2;
+        }
+    }
 }

@@ -38,9 +38,9 @@ import java.util.Set;
  *       with the ReFlow phase's dropout ({@code reflow.dropout}, -1 keeps the teacher's).
  * </ul>
  *
- * <p>A class-conditional teacher ({@code model.classes > 0}) trains on the labeled points of a
- * built-in data set with label dropout {@code model.label_dropout}; ReFlow of conditional models
- * is not supported. A ReFlow run's checkpoints and run record hold the configuration it trains
+ * <p>A class-conditional model ({@code model.classes > 0}) trains with label dropout {@code
+ * model.label_dropout}: a teacher on the labelled points of its data, a ReFlow model on pairs
+ * that carry the class each was drawn with. A ReFlow run's checkpoints and run record hold the configuration it trains
  * with ({@code model.dropout} = {@code reflow.dropout} where that is set). Loss normalization per
  * sample ({@code loss.weight=per-sample}) is refused on teacher runs and warned about on mixed or
  * projected pair stores: it keeps the flow-matching minimiser only where the coupling is
@@ -74,10 +74,6 @@ public final class FlowTraining {
             ProgressBar progress) throws IOException {
         boolean reflow = !config.getString("reflow.teacher").isEmpty();
         int classes = config.getInt("model.classes");
-        if (reflow && classes > 0) {
-            throw new IllegalArgumentException("model.classes = " + classes + ": ReFlow training of class-conditional"
-                    + " models is not supported (pair stores carry no labels); train a teacher only");
-        }
         if (!reflow && config.getString("loss.weight").equals("per-sample")) {
             throw new IllegalArgumentException("loss.weight = per-sample on a teacher run: 1/sg[l_i] weights each"
                     + " sample by its own loss, which on the independent coupling pulls the model toward the"
@@ -115,6 +111,12 @@ public final class FlowTraining {
         Map<String, Object> extra = new LinkedHashMap<>();
         if (reflow) {
             coupling = inputs.coupling();
+            for (var store : inputs.stores()) {
+                if (store.settings().classes() != classes) {
+                    throw new IllegalArgumentException(store.directory() + " holds pairs of a teacher with "
+                            + store.settings().classes() + " classes, but model.classes = " + classes);
+                }
+            }
             extra.putAll(inputs.describe());
             if (config.getString("loss.weight").equals("per-sample") && !inputs.deterministicCoupling()) {
                 String warning = "loss.weight = per-sample on " + inputs.directions() + " pairs: with forward"

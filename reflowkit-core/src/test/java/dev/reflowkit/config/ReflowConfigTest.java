@@ -104,6 +104,7 @@ class ReflowConfigTest {
         {"pairs.workers", "int", "2"},
         {"pairs.sinkhorn_lambda", "double", "0"},
         {"pairs.block", "int", "250"},
+        {"pairs.guidance", "double", "1"},
         {"pairs.seed", "long", "-1"},
         {"reflow.preset", "choice", "none"},
         {"reflow.teacher", "string", ""},

@@ -30,7 +30,7 @@ public final class TestStores {
         int count = x0.length / size;
         PairSettings settings = new PairSettings("0".repeat(64), PairDirection.BACKWARD, "heun",
                 "heun(euler last step)", "uniform", List.of(1.0, 0.5, 0.0), 3, java.util.Map.of(), "ema", 0, count, shardSize, 10, sampleShape,
-                new PairSettings.TeacherData("8gaussians", count, 10, 0, 0), null, null);
+                new PairSettings.TeacherData("8gaussians", count, 10, 0, 0), null, null, 0);
         PairManifest m = new PairManifest(settings, "teacher.ckpt", "test", "2026-01-01T00:00:00Z", List.of(), false);
         List<PairManifest.ShardEntry> done = new ArrayList<>();
         for (ShardRange r : settings.shards()) {

@@ -6,6 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
 import dev.reflowkit.config.Config;
+import dev.reflowkit.pairs.PairDirection;
+import dev.reflowkit.pairs.PairGeneration;
+import dev.reflowkit.pairs.PairStore;
 import dev.reflowkit.config.ConfigLoader;
 import dev.reflowkit.config.ReflowConfig;
 import dev.reflowkit.engine.Engines;
@@ -89,15 +92,71 @@ class ConditionalTeacherTest {
         }
     }
 
+    /**
+     * Class-conditional ReFlow (the paper's ImageNet-64 setting): the pairs carry the class each
+     * was drawn with (backward: uniform, forward: the data point's), the ReFlow model trains with
+     * label dropout, and it samples each class with classifier-free guidance.
+     */
     @Test
-    void classCountsMustMatchTheDataAndFilesAndReflowAreRefused() {
+    void aConditionalTeacherIsReflowedWithItsClasses() throws IOException {
+        Path teacherDir = dir.resolve("cond-teacher");
+        Config c = config("train.steps=300", "pairs.count=2000", "pairs.forward_count=400", "pairs.nfe=9",
+                "pairs.shard_size=1000");
+        train(c, teacherDir);
+        Path teacher = teacherDir.resolve(FlowTrainer.FINAL_CHECKPOINT);
+        Path backward = dir.resolve("pairs-backward");
+        Path forward = dir.resolve("pairs-forward");
+        PairGeneration.builder().setTeacher(teacher).setDirection(PairDirection.BACKWARD).build().run(backward);
+        PairGeneration.builder().setTeacher(teacher).setDirection(PairDirection.FORWARD).build().run(forward);
+        PairStore b = PairStore.open(backward);
+        PairStore f = PairStore.open(forward);
+        assertEquals(8, b.settings().classes());
+        int[] perClass = new int[8];
+        for (int i = 0; i < b.count(); i++) {
+            perClass[b.label(i)]++;
+        }
+        for (int k = 0; k < 8; k++) {
+            assertTrue(perClass[k] > 150 && perClass[k] < 350, "class " + k + ": " + perClass[k] + " of 2000");
+        }
+        float[] bx0 = b.x0();
+        int bAgree = 0;
+        for (int i = 0; i < b.count(); i++) {
+            bAgree += nearK(new float[] {bx0[2 * i], bx0[2 * i + 1]}, b.label(i)) == 1.0 ? 1 : 0;
+        }
+        assertTrue(bAgree >= 0.7 * b.count(), bAgree + " of " + b.count() + " backward pairs near their class");
+        float[] x0 = f.x0();
+        int agree = 0;
+        for (int i = 0; i < f.count(); i++) {
+            agree += nearK(new float[] {x0[2 * i], x0[2 * i + 1]}, f.label(i)) == 1.0 ? 1 : 0;
+        }
+        // a forward pair keeps its data point's class (the components overlap a little at their edges)
+        assertTrue(agree >= 0.97 * f.count(), agree + " of " + f.count() + " forward pairs near their class");
+        Path reflowed = dir.resolve("cond-reflow");
+        train(c.with("reflow.teacher", teacher.toString()).with("reflow.pairs",
+                List.of(backward.toString(), forward.toString())).with("train.steps", 150L), reflowed);
+        try (NDManager m = Engines.newManager()) {
+            TrainedModel model = TrainedModel.load(reflowed.resolve(FlowTrainer.FINAL_CHECKPOINT), true, m);
+            TrainedModel before = TrainedModel.load(teacher, true, m);
+            var two = Samplers.plan("heun", new UniformGrid(), 2, 1.0, 0.0);
+            var many = Samplers.plan("euler", new UniformGrid(), 16, 1.0, 0.0);
+            double reflowMany = nearK(BatchSampler.generate(new ClassifierFreeGuidance(model.conditional(), 3, 2), many,
+                    COUNT, 200, 4, model.sampleShape(), m).data(), 3);
+            double reflowTwo = nearK(BatchSampler.generate(new ClassifierFreeGuidance(model.conditional(), 3, 2), two,
+                    COUNT, 200, 4, model.sampleShape(), m).data(), 3);
+            double teacherTwo = nearK(BatchSampler.generate(new ClassifierFreeGuidance(before.conditional(), 3, 2), two,
+                    COUNT, 200, 4, model.sampleShape(), m).data(), 3);
+            assertTrue(reflowMany > 0.9, "the reflowed model keeps the classes: " + reflowMany + " at 16 steps");
+            // measured: 0.285 against 0.055 after 150 ReFlow steps
+            assertTrue(reflowTwo > teacherTwo + 0.15, "at 2 NFE, reflowed " + reflowTwo + " vs teacher " + teacherTwo);
+        }
+    }
+
+    @Test
+    void classCountsMustMatchTheDataAndFiles() {
         IllegalArgumentException count = assertThrows(IllegalArgumentException.class,
                 () -> train(config("model.classes=4", "train.steps=2"), dir.resolve("a")));
         assertTrue(count.getMessage().contains("model.classes = 4") && count.getMessage().contains("8 classes"),
                 count.getMessage());
-        IllegalArgumentException reflow = assertThrows(IllegalArgumentException.class,
-                () -> train(config("reflow.teacher=" + dir.resolve("t.ckpt")), dir.resolve("b")));
-        assertTrue(reflow.getMessage().contains("ReFlow"), reflow.getMessage());
         IllegalArgumentException file = assertThrows(IllegalArgumentException.class,
                 () -> PointData.labeledTrain("file:points.csv", 10, 1));
         assertTrue(file.getMessage().contains("built-in"), file.getMessage());
