@@ -89,7 +89,7 @@ public final class TorchScriptVelocityNet extends AbstractBlock {
         NDArray x = inputs.get(0);
         NDArray t = inputs.get(1);
         NDManager m = x.getManager();
-        NDArray scale = m.create((float) imported.timeScale());
+        NDArray scale = m.full(new Shape(), (float) imported.timeScale()); // engine memory, not a Java buffer
         NDArray one = t.onesLike();
         NDArray labels = inputs.size() > 2 ? labels(inputs.get(2)) : null;
         if (labels == null && imported.classes() > 0) {
