@@ -4,7 +4,7 @@ and torchcfm (t = 0 noise, t = 1 data), scripted for `reflow import --convention
     /usr/bin/python3 docs/interop/train_fm.py runs/torch/fm_mlp.pt
 
 Data: FFJORD's 8 Gaussians as ReflowKit's `8gaussians` defines them (centres 4u for the 8 compass
-directions u, x = (c + 0.5 z) / 1.414). About a minute on 2 CPU cores.
+directions u, x = (c + 0.5 z) / 1.414). A few minutes on 2 CPU cores.
 """
 import math
 import sys

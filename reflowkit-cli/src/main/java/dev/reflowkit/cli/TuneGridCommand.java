@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
             "For each --nfe, picks the monotone grid points that minimise the discretization error (mean squared"
                 + " distance to the model's own dopri5 solution, sample.atol/sample.rtol) of --count samples from"
                 + " held-out noise (ours, in the spirit of learned step schedules such as Align Your Steps): the"
-                + " search starts from the best of the uniform, edm and sigmoid grids and moves one point at a time"
+                + " search starts from the best of the uniform, edm, sigmoid and shifted grids and moves one point at a time"
                 + " (golden-section search between its neighbours, up to sample.tune_sweeps sweeps), so it is never"
                 + " worse than them on that batch. Deterministic given --seed.",
             "The grids are recorded in MODEL.grids.json beside the checkpoint (with its SHA-256: retrained weights"
@@ -102,15 +102,15 @@ final class TuneGridCommand implements Callable<Integer> {
             GridTuning tuning = new GridTuning(c, model, m.field(), m.sampleShape(), manager, System.err);
             System.out.println("mean squared distance to the dopri5 solution on " + c.getInt("sample.tune_count")
                     + " held-out noise samples:");
-            System.out.printf(Locale.ROOT, "%-5s %-6s %-11s %-11s %-11s %-11s %-7s %s%n", "NFE", "steps", "uniform", "edm",
-                    "sigmoid", "tuned", "gain", "tuned grid");
+            System.out.printf(Locale.ROOT, "%-5s %-6s %-11s %-11s %-11s %-11s %-11s %-7s %s%n", "NFE", "steps", "uniform",
+                    "edm", "sigmoid", "shifted", "tuned", "gain", "tuned grid");
             for (int budget : nfe) {
                 GridTuner.Result r = tuning.tune(solverName, budget);
                 double bestBaseline = r.baselineErrors().values().stream().mapToDouble(Double::doubleValue).min()
                         .orElse(Double.NaN);
-                System.out.printf(Locale.ROOT, "%-5d %-6d %-11.4g %-11.4g %-11.4g %-11.4g %-7s %s%n", budget,
+                System.out.printf(Locale.ROOT, "%-5d %-6d %-11.4g %-11.4g %-11.4g %-11.4g %-11.4g %-7s %s%n", budget,
                         r.times().length - 1, r.baselineErrors().get("uniform"), r.baselineErrors().get("edm"),
-                        r.baselineErrors().get("sigmoid"), r.error(),
+                        r.baselineErrors().get("sigmoid"), r.baselineErrors().get("shifted"), r.error(),
                         String.format(Locale.ROOT, "%.2fx", bestBaseline / r.error()),
                         Arrays.stream(r.times()).mapToObj(t -> String.format(Locale.ROOT, "%.4f", t))
                                 .collect(Collectors.joining(", ", "[", "]")));

@@ -16,8 +16,8 @@ import java.util.Locale;
 public final class ReflowConfig {
 
     private static final String[] SOLVERS = Samplers.NAMES.toArray(new String[0]);
-    private static final String[] FIXED_GRIDS = {"uniform", "edm", "sigmoid", "custom"};
-    private static final String[] GRIDS = {"uniform", "edm", "sigmoid", "custom", "tuned"};
+    private static final String[] FIXED_GRIDS = {"uniform", "edm", "sigmoid", "shifted", "custom"};
+    private static final String[] GRIDS = {"uniform", "edm", "sigmoid", "shifted", "custom", "tuned"};
     private static final ConfigSchema SCHEMA = build();
 
     private ReflowConfig() {}
@@ -338,6 +338,10 @@ public final class ReflowConfig {
         b.add(Option.ofDouble("sample.sigmoid_kappa", 3.0).optGreaterThan(0)
                 .setDescription("Steepness κ of the sigmoid grid; larger packs more steps "
                         + "near t = 0 and t = 1.")
+                .build());
+        b.add(Option.ofDouble("sample.shift", 3.0).optGreaterThan(0)
+                .setDescription("Shift s of the shifted grid (SD3's time shift of the uniform grid, t = s u/(1 + (s-1) u)): "
+                        + "s > 1 packs steps near the noise end; 1 is uniform.")
                 .build());
         b.add(Option.ofDoubleList("sample.custom_grid", List.of())
                 .optAtLeast(0).optAtMost(1)

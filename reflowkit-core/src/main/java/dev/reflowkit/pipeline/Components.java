@@ -240,6 +240,7 @@ public final class Components {
                 p.put("sigmaMax", config.getDouble("sample.edm_sigma_max"));
             }
             case "sigmoid" -> p.put("kappa", config.getDouble("sample.sigmoid_kappa"));
+            case "shifted" -> p.put("shift", config.getDouble("sample.shift"));
             case "custom" -> {
                 List<Double> times = config.getDoubleList("sample.custom_grid");
                 if (times.size() < 2) {

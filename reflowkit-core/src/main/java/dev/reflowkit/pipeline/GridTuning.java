@@ -30,7 +30,7 @@ public final class GridTuning {
     public static final String NAME = "tuned";
 
     /** The grids a tuning starts from and is compared with. */
-    public static final String[] BASELINES = {"uniform", "edm", "sigmoid"};
+    public static final String[] BASELINES = {"uniform", "edm", "sigmoid", "shifted"};
 
     private final Config config;
     private final VelocityField field;

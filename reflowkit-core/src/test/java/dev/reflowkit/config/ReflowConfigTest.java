@@ -77,6 +77,7 @@ class ReflowConfigTest {
         {"sample.edm_sigma_min", "double", "0.002"},
         {"sample.edm_sigma_max", "double", "80"},
         {"sample.sigmoid_kappa", "double", "3"},
+        {"sample.shift", "double", "3"},
         {"sample.custom_grid", "list<double>", "[]"},
         {"sample.tune_count", "int", "256"},
         {"sample.tune_sweeps", "int", "3"},
@@ -151,9 +152,9 @@ class ReflowConfigTest {
                 s.option("loss.weight").choices());
         assertEquals(List.of("euler", "midpoint", "heun", "rk4", "heun-edm", "heun-full", "rk4-full", "dopri5"),
                 s.option("sample.solver").choices());
-        assertEquals(List.of("uniform", "edm", "sigmoid", "custom", "tuned"),
+        assertEquals(List.of("uniform", "edm", "sigmoid", "shifted", "custom", "tuned"),
                 s.option("sample.grid").choices());
-        assertEquals(List.of("uniform", "edm", "sigmoid", "custom"), s.option("pairs.grid").choices(),
+        assertEquals(List.of("uniform", "edm", "sigmoid", "shifted", "custom"), s.option("pairs.grid").choices(),
                 "pairs take a fixed grid");
         assertEquals("in [0, 0.5)", s.option("path.eps").boundsText());
         assertEquals("in (0, 1)", s.option("loss.ema_decay").boundsText());

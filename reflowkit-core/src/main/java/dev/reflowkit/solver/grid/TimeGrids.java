@@ -9,14 +9,14 @@ import java.util.TreeMap;
  * Creates time grids by name, for configs and the CLI.
  *
  * <p>Names and parameters: {@code uniform} (none), {@code edm} ({@code sigmaMin}, {@code
- * sigmaMax}, {@code rho}), {@code sigmoid} ({@code kappa}), {@code custom} (a list of times; see
+ * sigmaMax}, {@code rho}), {@code sigmoid} ({@code kappa}), {@code shifted} ({@code shift}), {@code custom} (a list of times; see
  * {@link #custom} and {@link #parse}). Names are case-insensitive; parameter names are exact.
  */
 public final class TimeGrids {
 
     /** The names {@link #byName} accepts. */
     public static final List<String> NAMES =
-            List.of(UniformGrid.NAME, EdmGrid.NAME, SigmoidGrid.NAME, CustomGrid.NAME);
+            List.of(UniformGrid.NAME, EdmGrid.NAME, SigmoidGrid.NAME, ShiftedGrid.NAME, CustomGrid.NAME);
 
     private TimeGrids() {}
 
@@ -56,6 +56,13 @@ public final class TimeGrids {
                     sig.optKappa(p.get("kappa"));
                 }
                 return sig.build();
+            case ShiftedGrid.NAME:
+                checkKeys(key, p, List.of("shift"));
+                ShiftedGrid.Builder shifted = ShiftedGrid.builder();
+                if (p.containsKey("shift")) {
+                    shifted.optShift(p.get("shift"));
+                }
+                return shifted.build();
             case CustomGrid.NAME:
                 throw new IllegalArgumentException(
                         "grid 'custom' needs a list of times: use TimeGrids.custom(times) or "

@@ -17,7 +17,8 @@ class TimeGridTest {
             EdmGrid.builder().build(),
             EdmGrid.builder().optRho(3).optSigmaMax(10).build(),
             SigmoidGrid.builder().build(),
-            SigmoidGrid.builder().optKappa(12).build());
+            SigmoidGrid.builder().optKappa(12).build(), ShiftedGrid.builder().build(),
+            ShiftedGrid.builder().optShift(0.5).build());
 
     private static final double[][] INTERVALS = {
         {1, 0}, {0, 1}, {80.0 / 81, 0.002 / 1.002}, {0.3, 0.9}, {-1, 2}, {0.7, 0.1}
@@ -141,6 +142,14 @@ class TimeGridTest {
                 () -> EdmGrid.builder().optSigmaMax(0.001).build());
         assertThrows(IllegalArgumentException.class,
                 () -> SigmoidGrid.builder().optKappa(-1).build());
+    }
+
+    @Test
+    void shiftedGridMovesTheUniformTimesTowardTheNoiseEnd() {
+        assertArrayEquals(new double[] {1, 0.9, 0.75, 0.5, 0}, ShiftedGrid.builder().build().points(1, 0, 4), 1e-12);
+        assertArrayEquals(new UniformGrid().points(1, 0, 7), ShiftedGrid.builder().optShift(1).build()
+                .points(1, 0, 7), 1e-12, "shift 1 is uniform");
+        assertEquals(2.0, ((ShiftedGrid) TimeGrids.byName("shifted", Map.of("shift", 2.0))).shift());
     }
 
     @Test
