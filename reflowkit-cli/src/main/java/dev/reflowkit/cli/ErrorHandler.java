@@ -2,19 +2,22 @@ package dev.reflowkit.cli;
 
 import dev.reflowkit.config.ConfigException;
 import dev.reflowkit.io.DataFormatException;
+import dev.reflowkit.io.OutputPathException;
 import dev.reflowkit.sampling.SamplerDivergedException;
 import dev.reflowkit.train.CheckpointException;
 import dev.reflowkit.train.NonFiniteLossException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
 import picocli.CommandLine;
 
 /**
  * Turns failures into one clear line on standard error and an exit code: 2 for bad input
- * (config, data, checkpoint, arguments, a missing file), 1 for a run that failed (divergence,
- * I/O). Set {@code REFLOW_DEBUG=1} for the stack trace.
+ * (config, data, checkpoint, arguments, a missing file, an output path that cannot be written),
+ * 1 for a run that failed (divergence, a full disk or other I/O failure). Set {@code REFLOW_DEBUG=1} for the stack trace.
  */
 final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
 
@@ -36,7 +39,8 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
         }
         boolean input = e instanceof ConfigException || e instanceof DataFormatException
                 || e instanceof CheckpointException || e instanceof IllegalArgumentException
-                || e instanceof NoSuchFileException;
+                || e instanceof NoSuchFileException || e instanceof OutputPathException
+                || e instanceof NotDirectoryException || e instanceof AccessDeniedException;
         boolean failed = e instanceof NonFiniteLossException || e instanceof SamplerDivergedException
                 || e instanceof IOException || e instanceof IllegalStateException;
         if (!input && !failed) {

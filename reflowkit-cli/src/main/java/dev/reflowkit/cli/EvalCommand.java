@@ -30,6 +30,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -73,7 +74,7 @@ final class EvalCommand implements Callable<Integer> {
     String solver;
 
     @Option(names = "--grid", split = ",", paramLabel = "GRID[,GRID...]", description = "Time grids, each evaluated at"
-            + " every NFE: uniform, edm, sigmoid, custom, or tuned (the model's grid tuned per solver and NFE; tuned"
+            + " every NFE: uniform, edm, sigmoid, shifted, custom, or tuned (the model's grid tuned per solver and NFE; tuned"
             + " and recorded beside the checkpoint where none is) (default: eval.grid and eval.extra_grids).")
     List<String> grid;
 
@@ -100,6 +101,10 @@ final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--dry-run", description = "Print the resolved configuration and exit.")
     boolean dryRun;
+
+    @Option(names = "--no-reference", description = "Skip the adaptive reference run (cheaper, e.g. for sweeps over"
+            + " guidance weights; no dopri5 row and no discretization error).")
+    boolean noReference;
 
     @Option(names = "--class", paramLabel = "-1",
             description = "Class-conditional models only: -1 samples an even spread over the classes (sample i gets"
@@ -177,9 +182,20 @@ final class EvalCommand implements Callable<Integer> {
             MetricSummaries floor = evaluation.floor();
             System.out.println(header(floor));
             System.out.println(row("floor (data vs data)", "-", "-", floor, null));
-            List<EvalRun> runs = evaluation.evaluateWithReference(runName, field, m.sampleShape(), settings,
-                    reference, manager, run -> System.out.println(row(run.model(), run.solver() + "/" + run.grid(),
-                            nfeText(run.nfe()), run.metrics(), run.trajectory())));
+            Consumer<EvalRun> print = run -> System.out.println(row(run.model(),
+                    run.solver() + "/" + run.grid(), nfeText(run.nfe()), run.metrics(), run.trajectory()));
+            List<EvalRun> runs = new ArrayList<>();
+            if (noReference) {
+                for (EvalSetting s : settings) {
+                    EvalRun run = evaluation.evaluate(runName, field, m.sampleShape(), s.plan(), s.solver(), s.grid(),
+                            manager);
+                    print.accept(run);
+                    runs.add(run);
+                }
+            } else {
+                runs = evaluation.evaluateWithReference(runName, field, m.sampleShape(), settings, reference, manager,
+                        print);
+            }
             MetricsReport report = new MetricsReport(evaluation.dataDescription(), n, r, floor, runs);
             if (existing != null) {
                 report = existing.merge(report);

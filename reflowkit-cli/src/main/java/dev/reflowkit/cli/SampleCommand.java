@@ -65,7 +65,7 @@ final class SampleCommand implements Callable<Integer> {
     @Option(names = "--nfe", description = "Network evaluations per sample (default: sample.nfe).")
     Integer nfe;
 
-    @Option(names = "--grid", description = "Time grid: uniform, edm, sigmoid, custom, or tuned (the model's grid tuned"
+    @Option(names = "--grid", description = "Time grid: uniform, edm, sigmoid, shifted (sample.shift), custom, or tuned (the model's grid tuned"
             + " for the solver and NFE, recorded beside the checkpoint; tuned first if none is: reflow tune-grid)"
             + " (default: sample.grid).")
     String grid;

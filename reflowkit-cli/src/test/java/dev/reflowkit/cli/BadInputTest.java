@@ -30,7 +30,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Bad input, fuzz style: malformed configs, bad values, broken data files, corrupted or mismatched
  * checkpoints and pair stores, fed to every command (docs/RELIABILITY.md).
  *
- * <p>Every case must end with a non-zero exit code and exactly one line on stderr, no stack
+ * <p>Every case must end with exit code 2 (bad input) and exactly one line on stderr, no stack
  * trace, naming what is wrong (the key or the file); and it must leave every file that existed
  * before exactly as it was (finished runs, pair stores, samples and metrics are used as the output
  * targets of the bad commands) and write nothing new that could pass for a result.
@@ -238,7 +238,7 @@ class BadInputTest {
         Cli.Result r = Cli.run(args);
         ERRORS.add(String.join(" ", args).replace(root.toString(), "R") + "\n    -> " + r.err().strip()
                 .replace(root.toString(), "R"));
-        assertTrue(r.exitCode() != 0, () -> "accepted: " + r);
+        assertEquals(2, r.exitCode(), () -> "exit code 2 for bad input (docs/RELIABILITY.md): " + r);
         assertFalse(r.err().contains("\tat "), () -> "stack trace: " + r);
         assertEquals(1, r.errLines().size(), () -> "one line on stderr: " + r);
         String line = r.errLines().get(0);

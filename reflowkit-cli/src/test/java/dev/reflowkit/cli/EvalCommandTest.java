@@ -203,6 +203,23 @@ class EvalCommandTest {
     }
 
     @Test
+    @Order(6)
+    void noReferenceSkipsTheAdaptiveRunAndKeepsTheFewStepMetrics() throws IOException {
+        Path out = dir.resolve("no-reference.json");
+        Cli.Result r = eval(ckpt, "--nfe", "1,2,4", "--count", "60", "--no-reference", "--out", out.toString());
+        assertEquals(0, r.exitCode(), r::toString);
+        JsonNode runs = read(out).get("runs");
+        JsonNode plain = read(metrics).get("runs");
+        assertEquals(3, runs.size(), "no dopri5 run: " + runs);
+        for (int i = 0; i < 3; i++) {
+            assertEquals(plain.get(i).get("nfe").asInt(), runs.get(i).get("nfe").asInt());
+            assertEquals(plain.get(i).get("metrics").get("w2").asDouble(), runs.get(i).get("metrics").get("w2").asDouble(),
+                    0, "the same samples as with the reference");
+            assertTrue(runs.get(i).get("metrics").get("discretization_error").isNull(), runs.get(i).toString());
+        }
+    }
+
+    @Test
     @Order(7)
     void sampleWithGuidanceRecordsItAndCountsBothNetworks() throws IOException {
         Path plain = dir.resolve("plain.npy");

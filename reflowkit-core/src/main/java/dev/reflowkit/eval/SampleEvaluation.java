@@ -134,28 +134,78 @@ public final class SampleEvaluation {
     public List<EvalRun> evaluateWithReference(String model, VelocityField field, long[] sampleShape,
             List<EvalSetting> settings, EvalSetting reference, NDManager manager, Consumer<EvalRun> onRun) {
         Consumer<EvalRun> report = onRun == null ? r -> { } : onRun;
-        List<float[]> refSamples = new ArrayList<>();
+        Reference ref = reference(model, field, sampleShape, reference, manager);
+        report.accept(ref.run());
+        List<EvalRun> out = new ArrayList<>(evaluateAgainst(model, field, sampleShape, settings, ref.samples(),
+                manager, report));
+        out.add(ref.run());
+        return out;
+    }
+
+    /**
+     * Samples a model with the adaptive reference setting and scores it.
+     *
+     * @param model the model name for the report
+     * @param field the velocity field
+     * @param sampleShape shape of one sample
+     * @param reference the reference setting, e.g. dopri5 with grid {@value #ADAPTIVE_GRID}
+     * @param manager manager for sampling
+     * @return the reference run and its samples, repeat by repeat
+     */
+    public Reference reference(String model, VelocityField field, long[] sampleShape, EvalSetting reference,
+            NDManager manager) {
+        List<float[]> samples = new ArrayList<>();
         RunAccumulator ref = new RunAccumulator(model, reference);
         for (int r = 0; r < repeats; r++) {
             Sampled s = sample(field, reference.plan(), sampleShape, r, manager);
-            refSamples.add(s.samples().data());
+            samples.add(s.samples().data());
             ref.add(r, s, null);
         }
-        EvalRun refRun = ref.finish();
-        report.accept(refRun);
+        return new Reference(ref.finish(), List.copyOf(samples));
+    }
+
+    /**
+     * Samples a model with several settings and scores every run, each with its discretization
+     * error against reference samples from the same noise.
+     *
+     * @param model the model name for the report
+     * @param field the velocity field
+     * @param sampleShape shape of one sample
+     * @param settings the few-step settings, in report order
+     * @param referenceSamples the reference samples of each repeat (flat, sample-major), from
+     *     {@link #reference} now or in an earlier run
+     * @param manager manager for sampling
+     * @param onRun called with each run when it is complete; may be null
+     * @return the runs of {@code settings} in order
+     */
+    public List<EvalRun> evaluateAgainst(String model, VelocityField field, long[] sampleShape,
+            List<EvalSetting> settings, List<float[]> referenceSamples, NDManager manager, Consumer<EvalRun> onRun) {
+        if (referenceSamples.size() != repeats) {
+            throw new IllegalArgumentException("reference samples of " + referenceSamples.size() + " repeats, the"
+                    + " evaluation has " + repeats);
+        }
         List<EvalRun> out = new ArrayList<>();
         for (EvalSetting setting : settings) {
             RunAccumulator run = new RunAccumulator(model, setting);
             for (int r = 0; r < repeats; r++) {
-                run.add(r, sample(field, setting.plan(), sampleShape, r, manager), refSamples.get(r));
+                run.add(r, sample(field, setting.plan(), sampleShape, r, manager), referenceSamples.get(r));
             }
             EvalRun done = run.finish();
-            report.accept(done);
+            if (onRun != null) {
+                onRun.accept(done);
+            }
             out.add(done);
         }
-        out.add(refRun);
         return out;
     }
+
+    /**
+     * An adaptive reference run with its samples.
+     *
+     * @param run the scored run
+     * @param samples each repeat's samples, flat and sample-major ({@code count × dim})
+     */
+    public record Reference(EvalRun run, List<float[]> samples) {}
 
     /**
      * The data description.

@@ -113,10 +113,10 @@ public final class AtomicFiles {
         Path abs = target.toAbsolutePath().normalize();
         Path dir = abs.getParent();
         if (dir == null || abs.getFileName() == null) {
-            throw new IOException("cannot write " + target + ": not a file path");
+            throw new OutputPathException("cannot write " + target + ": not a file path");
         }
         if (Files.isDirectory(abs)) {
-            throw new IOException("cannot write " + target + ": it is a directory");
+            throw new OutputPathException("cannot write " + target + ": it is a directory");
         }
         createDirectories(dir, target);
         String name = abs.getFileName().toString();
@@ -180,14 +180,32 @@ public final class AtomicFiles {
         writeBytes(target, text.getBytes(StandardCharsets.UTF_8));
     }
 
+    /**
+     * Creates a directory and its missing parents, or checks that it exists.
+     *
+     * @param dir the directory
+     * @return {@code dir}
+     * @throws OutputPathException if a part of the path is a file, or permission is denied
+     * @throws IOException if creating it fails otherwise
+     */
+    public static Path createDirectories(Path dir) throws IOException {
+        createDirectories(dir, "cannot create directory " + dir);
+        return dir;
+    }
+
     private static void createDirectories(Path dir, Path target) throws IOException {
+        createDirectories(dir, "cannot write " + target);
+    }
+
+    /** Creates {@code dir}; errors start with {@code what}. */
+    private static void createDirectories(Path dir, String what) throws IOException {
         if (Files.isDirectory(dir)) {
             return;
         }
-        for (Path p = dir; p != null; p = p.getParent()) {
+        for (Path p = dir.toAbsolutePath(); p != null; p = p.getParent()) {
             if (Files.exists(p)) {
                 if (!Files.isDirectory(p)) {
-                    throw new IOException("cannot write " + target + ": " + p + " exists and is not a directory");
+                    throw new OutputPathException(what + ": " + p + " exists and is not a directory");
                 }
                 break;
             }
@@ -195,13 +213,11 @@ public final class AtomicFiles {
         try {
             Files.createDirectories(dir);
         } catch (FileAlreadyExistsException e) {
-            throw new IOException("cannot write " + target + ": " + e.getFile()
-                    + " exists and is not a directory", e);
+            throw new OutputPathException(what + ": " + e.getFile() + " exists and is not a directory", e);
         } catch (AccessDeniedException e) {
-            throw new IOException("cannot write " + target + ": permission denied creating directory "
-                    + e.getFile(), e);
+            throw new OutputPathException(what + ": permission denied creating directory " + e.getFile(), e);
         } catch (IOException e) {
-            throw new IOException("cannot write " + target + ": cannot create directory " + dir
+            throw new IOException(what + (what.endsWith(dir.toString()) ? "" : ": cannot create directory " + dir)
                     + " (" + e + ")", e);
         }
     }
@@ -225,7 +241,7 @@ public final class AtomicFiles {
             }
             return null;
         } catch (AccessDeniedException e) {
-            throw new IOException("cannot write " + target + ": directory " + dir
+            throw new OutputPathException("cannot write " + target + ": directory " + dir
                     + " is not writable (permission denied)", e);
         } catch (IOException e) {
             throw new IOException("cannot write " + target + ": cannot create a temporary file in "

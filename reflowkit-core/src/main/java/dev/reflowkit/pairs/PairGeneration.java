@@ -303,7 +303,7 @@ public final class PairGeneration {
         long t0 = System.nanoTime();
         Prepared p = prepare();
         requireStoreOrEmpty(storeDir);
-        Files.createDirectories(storeDir);
+        AtomicFiles.createDirectories(storeDir);
         try (FileChannel lockFile = FileChannel.open(storeDir.resolve(LOCK_FILE), StandardOpenOption.CREATE,
                 StandardOpenOption.WRITE)) {
             FileLock lock;
@@ -548,7 +548,7 @@ public final class PairGeneration {
     public PairPlan open(Path storeDir) throws IOException {
         Prepared p = prepare();
         requireStoreOrEmpty(storeDir);
-        Files.createDirectories(storeDir);
+        AtomicFiles.createDirectories(storeDir);
         return plan(p, storeDir);
     }
 

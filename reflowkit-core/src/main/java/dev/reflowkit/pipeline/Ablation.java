@@ -140,13 +140,14 @@ public final class Ablation {
         List<Integer> seeds = config.getIntList("ablate.seeds");
         boolean images = ImageDataset.isImageSpec(config.getString("data.source"));
         boolean reference = config.getBoolean("ablate.reference");
+        Path journal = dir.resolve("evaluation"); // a rerun after a kill reads finished evaluations back
         List<Map<String, Object>> rows = new ArrayList<>();
         rows.add(floorRow(config, seeds, out));
         Table teacherRow = new Table("teacher", List.of());
         for (int seed : seeds) {
             Config c = config.with("seed", (long) seed);
             out.println("== teacher (evaluation seed " + seed + ")");
-            teacherRow.add(ModelEvaluation.evaluate(c, Map.of("teacher", teacher), out, reference));
+            teacherRow.add(ModelEvaluation.evaluate(c, Map.of("teacher", teacher), out, reference, journal));
         }
         rows.add(teacherRow.row());
         writeTables(config, rows, dir);
@@ -175,7 +176,7 @@ public final class Ablation {
                     out.println("== " + v.name() + " (seed " + seed + "): the model of " + runDir);
                 }
                 table.add(ModelEvaluation.evaluate(model, Map.of(v.name(), runDir.resolve(FlowTrainer.FINAL_CHECKPOINT)),
-                        out, reference));
+                        out, reference, journal));
             }
             rows.add(table.row());
             writeTables(config, rows, dir);

@@ -226,7 +226,7 @@ public final class Components {
      * The time grid named by a config value, with its parameters from {@code sample.*}.
      *
      * @param config the configuration
-     * @param name the grid name (uniform, edm, sigmoid, custom)
+     * @param name the grid name (uniform, edm, sigmoid, shifted, custom)
      * @return the grid
      * @throws IllegalArgumentException for {@value GridTuning#NAME}, which needs a model ({@link
      *     #plan(Config, String, String, int, GridTuning)})

@@ -54,16 +54,41 @@ public final class ModelEvaluation {
      */
     public static MetricsReport evaluate(Config config, Map<String, Path> models, PrintStream out,
             boolean withReference) throws IOException {
+        return evaluate(config, models, out, withReference, null);
+    }
+
+    /**
+     * Evaluates models, keeping each finished part in a journal so that a killed evaluation
+     * resumes where it stopped (see {@link EvaluationJournal}); the report equals an
+     * uninterrupted run's.
+     *
+     * @param config the configuration (data, eval and sample sections)
+     * @param models model names to checkpoints
+     * @param out where to print one line per run
+     * @param withReference whether to add each model's adaptive reference run
+     * @param journalDir the journal's directory; null for none
+     * @return the report
+     * @throws IOException if the data cannot be read or a part cannot be stored
+     */
+    public static MetricsReport evaluate(Config config, Map<String, Path> models, PrintStream out,
+            boolean withReference, Path journalDir) throws IOException {
         int count = config.getInt("eval.count");
         int repeats = config.getInt("eval.repeats");
         RunData data = RunData.load(config);
         boolean ema = config.getString("sample.weights").equals("ema");
         String solver = config.getString("eval.solver");
         String ref = config.getString("eval.reference");
+        EvaluationJournal journal = journalDir == null ? null : EvaluationJournal.open(journalDir, config);
         List<EvalRun> runs = new ArrayList<>();
         try (NDManager manager = Engines.newManager()) {
             SampleEvaluation evaluation = Evaluations.create(config, data, count, manager, out);
-            MetricSummaries floor = evaluation.floor();
+            MetricSummaries floor = journal == null ? null : journal.floor();
+            if (floor == null) {
+                floor = evaluation.floor();
+                if (journal != null) {
+                    journal.putFloor(floor);
+                }
+            }
             out.println(row("floor (data vs data)", "-", floor));
             EvalSetting reference = new EvalSetting(ref, SampleEvaluation.ADAPTIVE_GRID,
                     Components.plan(config, ref, "uniform", 0));
@@ -71,21 +96,69 @@ public final class ModelEvaluation {
                 try (NDManager sub = manager.newSubManager()) {
                     TrainedModel model = TrainedModel.load(m.getValue(), ema, sub);
                     List<EvalSetting> settings = settings(config, solver, m.getValue(), model, sub, out);
-                    if (withReference) {
-                        runs.addAll(evaluation.evaluateWithReference(m.getKey(), model.field(), model.sampleShape(),
-                                settings, reference, sub, r -> out.println(row(r))));
-                    } else {
-                        for (EvalSetting s : settings) {
-                            EvalRun r = evaluation.evaluate(m.getKey(), model.field(), model.sampleShape(), s.plan(),
-                                    s.solver(), s.grid(), sub);
-                            out.println(row(r));
-                            runs.add(r);
-                        }
-                    }
+                    runs.addAll(evaluateModel(evaluation, m.getKey(), m.getValue(), model, settings,
+                            withReference ? reference : null, journal, sub, out));
                 }
+            }
+            if (journal != null) {
+                journal.report(out);
             }
             return new MetricsReport(evaluation.dataDescription(), count, repeats, floor, runs);
         }
+    }
+
+    /**
+     * One model's runs: the settings in order, then the reference run (when there is one). With a
+     * journal, stored runs are read back and new ones stored as they finish.
+     */
+    private static List<EvalRun> evaluateModel(SampleEvaluation evaluation, String name, Path checkpoint,
+            TrainedModel model, List<EvalSetting> settings, EvalSetting reference, EvaluationJournal journal,
+            NDManager manager, PrintStream out) throws IOException {
+        EvalRun[] found = new EvalRun[settings.size()];
+        boolean todo = false;
+        for (int i = 0; i < settings.size(); i++) {
+            found[i] = journal == null ? null : journal.run(name, checkpoint, settings.get(i));
+            todo |= found[i] == null;
+        }
+        EvalRun refRun = reference == null || journal == null ? null : journal.run(name, checkpoint, reference);
+        List<float[]> refSamples = refRun == null || !todo ? null
+                : journal.referenceSamples(name, checkpoint, reference, evaluation.repeats());
+        if (reference != null && (refRun == null || (todo && refSamples == null))) {
+            SampleEvaluation.Reference r = evaluation.reference(name, model.field(), model.sampleShape(), reference,
+                    manager);
+            if (journal != null) {
+                journal.putReferenceSamples(name, checkpoint, reference, r.samples());
+                journal.putRun(checkpoint, reference, r.run());
+            }
+            refRun = r.run();
+            refSamples = r.samples();
+        }
+        if (refRun != null) {
+            out.println(row(refRun));
+        }
+        List<EvalRun> runs = new ArrayList<>();
+        for (int i = 0; i < settings.size(); i++) {
+            EvalSetting s = settings.get(i);
+            if (found[i] != null) {
+                out.println(row(found[i]) + "   (stored)");
+                runs.add(found[i]);
+                continue;
+            }
+            EvalRun r = reference != null
+                    ? evaluation.evaluateAgainst(name, model.field(), model.sampleShape(), List.of(s), refSamples,
+                            manager, null).get(0)
+                    : evaluation.evaluate(name, model.field(), model.sampleShape(), s.plan(), s.solver(), s.grid(),
+                            manager);
+            if (journal != null) {
+                journal.putRun(checkpoint, s, r); // at once: a kill after this keeps it
+            }
+            out.println(row(r));
+            runs.add(r);
+        }
+        if (refRun != null) {
+            runs.add(refRun);
+        }
+        return runs;
     }
 
     /**

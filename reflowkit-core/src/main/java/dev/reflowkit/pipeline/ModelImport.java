@@ -11,6 +11,7 @@ import ai.djl.util.Pair;
 import dev.reflowkit.config.Config;
 import dev.reflowkit.config.ReflowConfig;
 import dev.reflowkit.engine.Engines;
+import dev.reflowkit.io.AtomicFiles;
 import dev.reflowkit.model.ImportedModule;
 import dev.reflowkit.model.TorchScriptVelocityNet;
 import dev.reflowkit.sampling.SeededNoise;
@@ -73,7 +74,7 @@ public final class ModelImport {
             Checkpoint c = new Checkpoint(new TrainingState(0, 0, new double[0], 0, 0, 0), config.toNestedMap(),
                     module.sampleShape(), names, weights, weights, zeros, zeros, module.torchscript(),
                     module.descriptor());
-            Files.createDirectories(dir);
+            AtomicFiles.createDirectories(dir);
             Path file = dir.resolve(FlowTrainer.FINAL_CHECKPOINT);
             Checkpoints.write(file, c);
             Map<String, Object> extra = new LinkedHashMap<>();

@@ -76,7 +76,7 @@ public final class Pipeline {
             models.put(preset, current);
         }
         out.println("== evaluation");
-        MetricsReport report = ModelEvaluation.evaluate(config, models, out);
+        MetricsReport report = ModelEvaluation.evaluate(config, models, out, true, dir.resolve("evaluation"));
         report.write(dir.resolve("metrics.json"));
         out.println("== wrote " + dir.resolve("metrics.json"));
         PipelineReport.write(config, models, report, dir.resolve(HtmlReport.FILE_NAME));

@@ -150,7 +150,7 @@ public final class FlowTrainer {
                 logCount = c.state().logLossCount();
             }
         }
-        Files.createDirectories(outputDir);
+        AtomicFiles.createDirectories(outputDir);
         ParameterStore parameterStore = new ParameterStore(manager, false);
         long startStep = step;
         long startSamples = samplesSeen;

@@ -43,7 +43,7 @@ public final class TrainingLog implements Closeable {
      */
     public static TrainingLog open(Path file, long fromStep) throws IOException {
         if (fromStep == 0 || !Files.exists(file)) {
-            Files.createDirectories(file.toAbsolutePath().getParent());
+            AtomicFiles.createDirectories(file.toAbsolutePath().getParent());
             return new TrainingLog(Files.newBufferedWriter(file, StandardCharsets.UTF_8), file);
         }
         List<String> kept = new ArrayList<>();

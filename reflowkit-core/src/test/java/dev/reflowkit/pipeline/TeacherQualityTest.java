@@ -24,6 +24,11 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TeacherQualityTest {
 
+    /** The dopri5 sample's W2 may exceed the data-vs-data floor by this factor. */
+    private static final double REFERENCE_BOUND = 1.25;
+    /** The 9-NFE sample's W2 may exceed the floor by this factor. */
+    private static final double NINE_NFE_BOUND = 1.25;
+
     @TempDir
     Path dir;
 
@@ -46,11 +51,17 @@ class TeacherQualityTest {
         EvalRun reference = runs.get(2);
         assertEquals("dopri5", reference.solver());
         assertTrue(reference.nfe() > 9, "adaptive NFE " + reference.nfe());
-        assertTrue(reference.metrics().get("w2").mean() < 1.6 * floor,
-                "reference W2 " + reference.metrics().get("w2").mean() + " vs floor " + floor);
-        assertTrue(nine.metrics().get("w2").mean() < 2.0 * floor,
-                "9-NFE W2 " + nine.metrics().get("w2").mean() + " vs floor " + floor);
-        assertTrue(oneStep.metrics().get("w2").mean() > 2 * reference.metrics().get("w2").mean(),
+        double ref = reference.metrics().get("w2").mean();
+        double nineW2 = nine.metrics().get("w2").mean();
+        double oneW2 = oneStep.metrics().get("w2").mean();
+        System.out.printf(java.util.Locale.ROOT, "TeacherQualityTest: W2 floor %.3f, dopri5 (%.0f NFE) %.3f = %.2fx,"
+                + " 9-NFE heun %.3f = %.2fx, 1 NFE %.3f (bounds %.2fx and %.2fx the floor)%n", floor,
+                reference.nfe(), ref, ref / floor, nineW2, nineW2 / floor, oneW2, REFERENCE_BOUND, NINE_NFE_BOUND);
+        // docs/RESULTS.md quotes about 1.0x the floor for both; the bounds leave room for the
+        // spread of W2 on 500 points (about 20% between repeats), not for a broken teacher.
+        assertTrue(ref < REFERENCE_BOUND * floor, "reference W2 " + ref + " vs floor " + floor);
+        assertTrue(nineW2 < NINE_NFE_BOUND * floor, "9-NFE W2 " + nineW2 + " vs floor " + floor);
+        assertTrue(oneW2 > 2 * ref,
                 "one Euler step should be clearly worse than the reference on a curved teacher");
     }
 }
