@@ -1,6 +1,8 @@
 package dev.reflowkit.bench;
 
 import ai.djl.ndarray.NDManager;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import ai.djl.nn.Block;
 import dev.reflowkit.engine.Engines;
 import java.io.IOException;
@@ -15,12 +17,19 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
- * The benchmark: the memory checks first (in a fresh process), then every workload through
- * ReflowKit and through the PyTorch reference, never both at once, over several rounds, so that
- * each ratio compares medians taken on the same machine at the same time. Training and sampling
- * workloads run paired: within each round the sides alternate in chunks of a few seconds (see
- * {@link Builder#optChunks}); the matrix multiply, and every workload with {@code optChunks(0)},
- * alternate per workload with the first side alternating.
+ * The benchmark: the reference's environment check and the memory checks first (in a fresh
+ * process), then every workload through ReflowKit and through the PyTorch reference, never both at
+ * once, over several rounds, so that each ratio compares medians taken on the same machine at the
+ * same time. Training and sampling workloads run paired: within each round the sides alternate in
+ * chunks of a few seconds (see {@link Builder#optChunks}), ReflowKit taking the first turn in odd
+ * rounds and the reference in even ones; the matrix multiply, and every workload with
+ * {@code optChunks(0)}, alternate per workload with the first side alternating.
+ *
+ * <p>Like for like by construction: both sides report their network's parameter count and a
+ * difference fails the benchmark; the reference receives every setting it uses in its spec and
+ * refuses what it does not implement; and before anything is measured its environment is checked
+ * ({@link ReferenceEnvironment}): a reference that is not set up for speed fails the benchmark, or
+ * with {@link Builder#optAllowSlowReference} has every ratio marked invalid.
  */
 public final class Bench {
 
@@ -37,6 +46,7 @@ public final class Bench {
     private final Map<String, Object> settings;
     private final boolean explain;
     private final int chunks;
+    private final boolean allowSlowReference;
     private final List<Double> torchStartups = new ArrayList<>();
 
     /**
@@ -58,6 +68,7 @@ public final class Bench {
         this.settings = b.settings;
         this.explain = b.explain;
         this.chunks = b.chunks;
+        this.allowSlowReference = b.allowSlowReference;
     }
 
     /**
@@ -88,6 +99,8 @@ public final class Bench {
         if (unavailable != null) {
             referenceInfo.put("unavailable", unavailable);
             log.accept("PyTorch reference: " + unavailable);
+        } else {
+            checkEnvironment(referenceInfo);
         }
         torchStartups.clear();
         Map<String, List<Measurement>> ours = new LinkedHashMap<>();
@@ -118,7 +131,7 @@ public final class Bench {
                 for (int i = 0; i < workloads.size(); i++) {
                     Workload w = workloads.get(i);
                     if (chunks > 0 && unavailable == null && w.kind() != Workload.Kind.MATMUL) {
-                        runPaired(w, runner, ours, theirs, referenceInfo, round);
+                        runPaired(w, runner, ours, theirs, referenceInfo, round, referenceFirst(round));
                         continue;
                     }
                     // Interleaved per workload, the first side alternating, so that a slow spell
@@ -134,6 +147,10 @@ public final class Bench {
                     if (!torchFirst && unavailable == null) {
                         runReference(w, theirs, referenceInfo, round);
                     }
+                    if (unavailable == null) {
+                        List<Measurement> t = theirs.get(w.name());
+                        ReflowKitRunner.requireSameNetwork(w, r, t.get(t.size() - 1));
+                    }
                 }
             }
             List<BenchRow> rows = new ArrayList<>();
@@ -147,7 +164,52 @@ public final class Bench {
             Map<String, Object> s = new LinkedHashMap<>(settings);
             s.put("rounds", rounds);
             s.put("threads", threads);
+            s.put("allow_slow_reference", allowSlowReference);
             return new BenchResult(s, MachineInfo.describe(), referenceInfo, startup, rows, trends);
+        }
+    }
+
+    /**
+     * Whether the reference takes the first turn of a round in the paired mode: in the even rounds
+     * (2, 4, ...), ReflowKit in the odd ones.
+     *
+     * @param round the round, from 0
+     * @return true in rounds 2, 4, ...
+     */
+    static boolean referenceFirst(int round) {
+        return round % 2 == 1;
+    }
+
+    /**
+     * The environment check, before anything is measured: the reference's probe against
+     * ReflowKit's matmul at the same size. Problems fail the benchmark unless slow references are
+     * allowed, when they are recorded and every ratio is reported invalid.
+     */
+    private void checkEnvironment(Map<String, Object> info) throws IOException {
+        JsonNode probe = reference.probe(threads, workDir.resolve("probe"), line -> log.accept("probe  " + line));
+        double ours;
+        try (NDManager m = Engines.newManager()) {
+            ours = new ReflowKitRunner(m).run(new Workload("probe-matmul", Workload.Kind.MATMUL, null, new long[0],
+                    TorchReference.PROBE_SIZE, 3, 20, 0, Double.NaN)).itemsPerSecond() / 1e9;
+        }
+        List<String> problems = ReferenceEnvironment.problems(probe, threads, ours);
+        Map<String, Object> env = new LinkedHashMap<>();
+        env.put("blas", ReferenceEnvironment.blasText(probe));
+        env.put("matmul_gflops", probe.path("matmul_gflops").asDouble(Double.NaN));
+        env.put("reflowkit_matmul_gflops", ours);
+        env.put("mlp_layer_gflops", probe.path("mlp_gflops").asDouble(Double.NaN));
+        env.put("env", new ObjectMapper().convertValue(probe.path("env"), Map.class));
+        env.put("parallel_info", probe.path("parallel_info").asText(""));
+        env.put("problems", problems);
+        info.put("environment", env);
+        log.accept(String.format(Locale.ROOT, "PyTorch reference environment: %s; matmul %.1f GFLOP/s at %d"
+                + " (ReflowKit %.1f), MLP layer %.1f GFLOP/s: %s", env.get("blas"), env.get("matmul_gflops"),
+                TorchReference.PROBE_SIZE, ours, env.get("mlp_layer_gflops"),
+                problems.isEmpty() ? "set up for speed" : String.join("; ", problems)));
+        if (!problems.isEmpty() && !allowSlowReference) {
+            throw new IOException("the PyTorch reference is not set up for speed: " + String.join("; ", problems)
+                    + ". Fix its environment (bench/setup.sh, docs/PERFORMANCE.md), or measure anyway with"
+                    + " --allow-slow-reference: every ratio is then marked invalid");
         }
     }
 
@@ -157,26 +219,29 @@ public final class Bench {
      * the reference's run with ReflowKit's op graph follows.
      */
     private void runPaired(Workload w, ReflowKitRunner runner, Map<String, List<Measurement>> ours,
-            Map<String, List<Measurement>> theirs, Map<String, Object> info, int round) throws IOException {
+            Map<String, List<Measurement>> theirs, Map<String, Object> info, int round, boolean referenceFirst)
+            throws IOException {
         Path dir = workDir.resolve("torch-round" + (round + 1)).resolve(w.name());
         String prefix = "round " + (round + 1) + "  ";
         ReflowKitRunner.Paired p;
         try (TorchSession session = reference.session(w, threads, dir, line -> log.accept(prefix + line))) {
             info.putAll(session.info());
             torchStartups.add(session.startupSeconds());
-            p = runner.runPaired(w, session, chunks);
+            p = runner.runPaired(w, session, chunks, referenceFirst);
         }
         ours.get(w.name()).add(p.ours());
         theirs.get(w.name()).add(p.theirs());
         log.accept(String.format(Locale.ROOT, "%sreflowkit %-16s %s", prefix, w.name(), BenchReport.describe(w, p.ours())));
-        log.accept(String.format(Locale.ROOT, "%storch     %-16s %s  (%d alternating chunks each; ratio per chunk %s;"
-                + " seconds per chunk, ReflowKit %s, PyTorch %s)", prefix, w.name(), BenchReport.describe(w, p.theirs()),
-                p.ourChunks().size(), joined(p.chunkRatios()), joined(p.ourChunks()), joined(p.theirChunks())));
+        log.accept(String.format(Locale.ROOT, "%storch     %-16s %s  (%d alternating chunks each, %s first; ratio per"
+                + " chunk %s; seconds per chunk, ReflowKit %s, PyTorch %s)", prefix, w.name(),
+                BenchReport.describe(w, p.theirs()), p.ourChunks().size(), referenceFirst ? "PyTorch" : "ReflowKit",
+                joined(p.chunkRatios()), joined(p.ourChunks()), joined(p.theirChunks())));
         if (explain && round == 0) {
             Path compositeDir = Files.createDirectories(dir.resolve("composite"));
             TorchReference.Run run = reference.runComposite(List.of(w), threads, compositeDir,
                     line -> log.accept(prefix + line));
             run.results().forEach((name, m) -> theirs.get(name).add(m));
+            ReflowKitRunner.requireSameNetwork(w, p.ours(), run.results().get(w.name() + TorchReference.COMPOSITE));
         }
     }
 
@@ -218,8 +283,21 @@ public final class Bench {
         private Map<String, Object> settings = Map.of();
         private boolean explain = true;
         private int chunks = DEFAULT_CHUNKS;
+        private boolean allowSlowReference;
 
         private Builder() {}
+
+        /**
+         * Measures even when the reference's environment check finds problems (default off: the
+         * benchmark fails before measuring); the report then marks every ratio invalid.
+         *
+         * @param allow whether to measure anyway
+         * @return this builder
+         */
+        public Builder optAllowSlowReference(boolean allow) {
+            this.allowSlowReference = allow;
+            return this;
+        }
 
         /**
          * Sets the paired mode (default {@link Bench#DEFAULT_CHUNKS}): each round of a training or

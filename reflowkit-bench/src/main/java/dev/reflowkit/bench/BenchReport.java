@@ -67,6 +67,15 @@ public final class BenchReport {
                     .append(r.reference().get("python")).append(", BLAS ").append(r.reference().get("blas"))
                     .append(", oneDNN ").append(r.reference().get("mkldnn")).append(", threads ")
                     .append(r.reference().get("threads")).append('\n');
+            if (r.reference().get("environment") instanceof Map<?, ?> env) {
+                sb.append(String.format(Locale.ROOT, "- reference environment check: %s; matmul %.1f GFLOP/s (ReflowKit"
+                        + " %.1f), MLP layer %.1f GFLOP/s: ", env.get("blas"), env.get("matmul_gflops"),
+                        env.get("reflowkit_matmul_gflops"), env.get("mlp_layer_gflops")));
+                sb.append(r.ratiosValid() ? "set up for speed\n" : "**not set up for speed** ("
+                        + String.join("; ", r.environmentProblems()) + "): **every ratio below is invalid**\n");
+            }
+            sb.append("- builds: every ratio compares ").append(r.builds()).append(" (Debian's build); the version"
+                    + " difference is part of every figure\n");
         } else {
             sb.append("- PyTorch reference: ").append(r.reference().get("unavailable")).append('\n');
         }
@@ -92,20 +101,22 @@ public final class BenchReport {
                     : (w.kind() == Workload.Kind.TRAIN ? "train samples/s, batch " : "samples/s at " + w.nfe()
                             + " NFE, batch ") + w.batch();
             double[] range = row.ratioRange();
+            boolean valid = r.ratiosValid();
             sb.append("| ").append(w.name()).append(" | ").append(unit).append(" | ")
                     .append(num(row.reflowkitItemsPerSecond() / scale)).append(" | ")
                     .append(torch ? num(row.torchItemsPerSecond() / scale) : "–").append(" | ")
-                    .append(torch ? String.format(Locale.ROOT, "**%.2f** (%.2f–%.2f)", row.ratio(), range[0], range[1])
-                            : "–")
+                    .append(torch ? String.format(Locale.ROOT, valid ? "**%.2f** (%.2f–%.2f), %s" : "%.2f (%.2f–%.2f), %s,"
+                            + " **invalid**", row.ratio(), range[0], range[1], r.builds()) : "–")
                     .append(" | ").append(Double.isNaN(row.target()) ? "–" : String.format(Locale.ROOT, "≥ %.1f%s",
-                            row.target(), torch ? (row.ratio() >= row.target() ? " met" : " **not met**") : ""))
+                            row.target(), !torch ? "" : !valid ? " (invalid)"
+                                    : row.ratio() >= row.target() ? " met" : " **not met**"))
                     .append(" | ").append(matmul ? "–" : gflops(row.gflops(row.reflowkit()), peak))
                     .append(" | ").append(matmul || !torch ? "–" : gflops(row.gflops(row.torch()), torchPeak))
                     .append(" | ").append(num(BenchRow.peakRss(row.reflowkit()))).append(" / ")
                     .append(torch ? num(BenchRow.peakRss(row.torch())) : "–").append(" | ")
-                    .append(row.torchComposite().isEmpty() ? "–" : String.format(Locale.ROOT, "%s (%.2f)",
+                    .append(row.torchComposite().isEmpty() ? "–" : String.format(Locale.ROOT, "%s (%.2f, %s%s)",
                             num(BenchRow.median(row.torchComposite()) / scale),
-                            row.compositeRatio()))
+                            row.compositeRatio(), r.builds(), valid ? "" : ", **invalid**"))
                     .append(" |\n");
         }
         sb.append('\n').append(String.format(Locale.ROOT, "Engine start-up (load PyTorch, first operation): ReflowKit"
@@ -114,7 +125,10 @@ public final class BenchReport {
             sb.append(", PyTorch (import torch, first operation) ")
                     .append(startups(r.reference().get("startup_s_per_run")));
         }
-        sb.append(".\nGFLOP/s counts linear, convolution and attention products (a training step = 3 forward"
+        sb.append(".\nRows ending in " + Workload.NETWORK_SUFFIX + " time the network alone (training: forward, loss and"
+                + " backward on a fixed batch; sampling: the batch's NFE forward passes without a graph); the others"
+                + " the whole step or batch. ReflowKit takes the first turn in odd rounds, the reference in even ones.");
+        sb.append("\nGFLOP/s counts linear, convolution and attention products (a training step = 3 forward"
                 + " passes); the percentage is of the same side's measured matmul peak. The last column runs the"
                 + " PyTorch networks with ReflowKit's op graph (a SiLU alone as x * sigmoid(x), a GroupNorm alone"
                 + " as layer norm + per-channel affine: DJL exposes no fused kernel for either; a GroupNorm followed"
@@ -186,8 +200,11 @@ public final class BenchReport {
             m.put("reflowkit", row.reflowkit());
             m.put("torch", row.torch());
             m.put("torch_composite", row.torchComposite());
+            m.put("scope", row.workload().scope().name().toLowerCase(Locale.ROOT));
             m.put("ratio", row.ratio());
             m.put("ratio_range", row.ratioRange());
+            m.put("ratio_valid", r.ratiosValid());
+            m.put("builds", r.builds());
             m.put("target", row.target());
             rows.add(m);
         }

@@ -17,6 +17,37 @@ public record BenchResult(Map<String, Object> settings, Map<String, Object> mach
         double startupSeconds, List<BenchRow> rows, List<RssTrend> memory) {
 
     /**
+     * The PyTorch builds compared, as the report states them next to every ratio.
+     *
+     * @return e.g. {@code "torch 2.7.1 (DJL) vs 1.13.0"}
+     */
+    public String builds() {
+        return "torch " + machine.getOrDefault("engine_version", "?") + " (DJL) vs " + reference.getOrDefault("torch", "?");
+    }
+
+    /**
+     * The reference's environment problems (see {@link ReferenceEnvironment}); the ratios are
+     * invalid when there are any.
+     *
+     * @return the problems, empty when the environment check passed or did not run
+     */
+    public List<String> environmentProblems() {
+        if (reference.get("environment") instanceof Map<?, ?> env && env.get("problems") instanceof List<?> list) {
+            return list.stream().map(String::valueOf).toList();
+        }
+        return List.of();
+    }
+
+    /**
+     * Whether the ratios compare ReflowKit with a reference set up for speed.
+     *
+     * @return false when the environment check found problems (measured anyway)
+     */
+    public boolean ratiosValid() {
+        return environmentProblems().isEmpty();
+    }
+
+    /**
      * The matrix-multiply peak measured for a side.
      *
      * @param torch true for PyTorch's, false for ReflowKit's

@@ -9,7 +9,8 @@ import java.util.List;
 /**
  * The standard benchmark workloads: the 2-D MLP of the demo (batch 512) and the MNIST U-Net of
  * {@code configs/mnist.yaml} (16x16, batch 64), each trained, sampled at 9 NFE and sampled at its
- * pair-generation NFE, plus a matrix multiply for the machine's peak. Targets (issue 5): ratio
+ * pair-generation NFE, each as a whole step or batch and as its network alone, plus a matrix
+ * multiply for the machine's peak. Targets (issue 5), on the whole steps and batches: ratio
  * ReflowKit / PyTorch at least 0.8 for the MLP training step, where per-call overhead dominates,
  * and at least 1.0 for the U-Net training step and for all sampling.
  */
@@ -51,12 +52,15 @@ public final class BenchSuite {
         return out;
     }
 
-    /** One network's workloads; sampling (and pair generation) must keep up with PyTorch: target 1. */
+    /**
+     * One network's workloads, each whole step or batch followed by its network alone; sampling
+     * (and pair generation) must keep up with PyTorch: target 1.
+     */
     private static List<Workload> model(String name, Config c, long[] shape, double trainTarget, int trainWarmup,
             int trainSteps,
             int sampleWarmup, int sampleBatches, int pairWarmup, int pairBatches) {
         int pairNfe = c.getInt("pairs.nfe");
-        return List.of(
+        List<Workload> whole = List.of(
                 new Workload(name + "-train", Workload.Kind.TRAIN, c, shape, c.getInt("train.batch_size"),
                         trainWarmup, trainSteps, 0, trainTarget),
                 new Workload(name + "-sample-9", Workload.Kind.SAMPLE, c, shape, c.getInt("sample.batch_size"),
@@ -64,6 +68,12 @@ public final class BenchSuite {
                 new Workload(name + "-sample-" + pairNfe, Workload.Kind.SAMPLE,
                         c.with("sample.solver", c.getString("pairs.solver")).with("sample.grid", c.getString("pairs.grid")),
                         shape, c.getInt("pairs.batch_size"), pairWarmup, pairBatches, pairNfe, 1.0));
+        List<Workload> out = new ArrayList<>();
+        for (Workload w : whole) {
+            out.add(w);
+            out.add(w.networkAlone());
+        }
+        return out;
     }
 
     /**

@@ -24,6 +24,7 @@ public final class MachineInfo {
         m.put("memory_gib", Math.round(totalMemoryKb() / 1024.0 / 1024.0 * 10) / 10.0);
         m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.version"));
         m.put("engine", Engines.describe());
+        m.put("engine_version", Engines.engine().getVersion());
         m.put("engine_threads", System.getProperty("ai.djl.pytorch.num_threads", "engine default"));
         m.put("engine_interop_threads", System.getProperty("ai.djl.pytorch.num_interop_threads", "engine default"));
         Map<String, String> malloc = new LinkedHashMap<>();

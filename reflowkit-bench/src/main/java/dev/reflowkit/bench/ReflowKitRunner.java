@@ -1,20 +1,34 @@
 package dev.reflowkit.bench;
 
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.nn.Parameter;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
 import ai.djl.util.Pair;
 import dev.reflowkit.config.Config;
 import dev.reflowkit.coupling.IndependentCoupling;
+import dev.reflowkit.coupling.PairBatch;
+import dev.reflowkit.engine.Engines;
+import dev.reflowkit.field.VelocityField;
+import dev.reflowkit.loss.GeneralizedLoss;
 import dev.reflowkit.model.BlockVelocityField;
+import dev.reflowkit.path.LinearPath;
+import dev.reflowkit.path.PathSample;
 import dev.reflowkit.pipeline.Components;
 import dev.reflowkit.pipeline.RunData;
 import dev.reflowkit.sampling.BatchSampler;
+import dev.reflowkit.sampling.SeededNoise;
 import dev.reflowkit.solver.SamplerPlan;
+import dev.reflowkit.solver.StepCallback;
 import dev.reflowkit.train.FlowTrainer;
 import dev.reflowkit.train.ProgressBar;
+import dev.reflowkit.train.StepRandom;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
@@ -25,13 +39,17 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.function.LongConsumer;
 import java.util.stream.Stream;
 
 /**
  * Runs workloads through ReflowKit's own code paths: {@link FlowTrainer} for training (the step
  * {@code reflow train} runs, with its logging and EMA), {@link BatchSampler} for sampling (the path
- * of {@code reflow sample} and pair generation), and an NDArray matmul for the peak.
+ * of {@code reflow sample} and pair generation), and an NDArray matmul for the peak. The
+ * network-alone workloads ({@link Workload.Scope#NETWORK}) time the network as those paths call it:
+ * a training forward, the loss and the backward pass on a fixed batch, or a batch's NFE evaluations
+ * of the velocity field without a graph.
  */
 public final class ReflowKitRunner {
 
@@ -58,11 +76,12 @@ public final class ReflowKitRunner {
      */
     public Measurement run(Workload w) throws IOException {
         ProcessMemory.resetPeak();
-        return switch (w.kind()) {
-            case TRAIN -> train(w);
-            case SAMPLE -> sample(w);
-            case MATMUL -> matmul(w);
-        };
+        if (w.kind() == Workload.Kind.MATMUL) {
+            return matmul(w);
+        }
+        double[] seconds = new double[1];
+        long parameters = measure(w, new Turns(new long[] {w.count()}, seconds, null, false));
+        return measurement(w, seconds[0], ProcessMemory.peakMb(), parameters);
     }
 
     /**
@@ -76,16 +95,14 @@ public final class ReflowKitRunner {
         return Components.model(w.config(), w.sampleShape(), m);
     }
 
-    private Measurement train(Workload w) throws IOException {
-        double[] seconds = new double[1];
-        long parameters = train(w, new long[] {w.count()}, seconds, null);
-        return measurement(w, seconds[0], ProcessMemory.peakMb(), parameters);
-    }
-
-    private Measurement sample(Workload w) throws IOException {
-        double[] seconds = new double[1];
-        long parameters = sample(w, new long[] {w.count()}, seconds, null);
-        return measurement(w, seconds[0], ProcessMemory.peakMb(), parameters);
+    /** Runs a training or sampling workload's warm-up and timed units, taking the turns given. */
+    private long measure(Workload w, Turns turns) throws IOException {
+        return switch (w.kind()) {
+            case TRAIN -> w.scope() == Workload.Scope.STEP ? train(w, turns) : trainNetwork(w, turns);
+            case SAMPLE -> w.scope() == Workload.Scope.STEP ? sample(w, turns) : sampleNetwork(w, turns);
+            case MATMUL -> throw new IllegalArgumentException(
+                    w.name() + ": only training and sampling workloads run in chunks");
+        };
     }
 
     /**
@@ -114,19 +131,24 @@ public final class ReflowKitRunner {
 
     /**
      * Runs one round of a workload on both sides in turns: after both warm-ups (the reference's
-     * first), ReflowKit runs a chunk of the timed steps or batches, then the reference the same
-     * chunk, and so on, so that a slow spell of a shared machine hits both sides alike. Each side's
-     * clock runs only during its own chunks; before each chunk the other side's idle compute
-     * threads get a moment to stop spinning.
+     * first), one side runs a chunk of the timed steps or batches, then the other the same chunk,
+     * and so on, so that a slow spell of a shared machine hits both sides alike; which side starts
+     * alternates between rounds (the caller's {@code referenceFirst}). Each side's clock runs only
+     * during its own chunks; before each chunk the other side's idle compute threads get a moment
+     * to stop spinning. Both sides report their network's parameter count, and a difference fails
+     * the round: the two sides would not be running the same network.
      *
      * @param w a training or sampling workload
      * @param reference a session serving the same workload, warmed up; ended here after its last
      *     turn, since its peak RSS is known only then
      * @param chunks how many turns each side takes (at most the workload's timed count)
+     * @param referenceFirst whether the reference takes the first turn
      * @return both measurements
-     * @throws IOException if the training run directory cannot be written or the reference fails
+     * @throws IOException if the training run directory cannot be written, the reference fails,
+     *     or the two networks' parameter counts differ
      */
-    public Paired runPaired(Workload w, TorchSession reference, int chunks) throws IOException {
+    public Paired runPaired(Workload w, TorchSession reference, int chunks, boolean referenceFirst)
+            throws IOException {
         long[] sizes = chunkSizes(w.count(), chunks);
         double[] ourSeconds = new double[sizes.length];
         double[] theirSeconds = new double[sizes.length];
@@ -136,17 +158,31 @@ public final class ReflowKitRunner {
             theirSeconds[i] = reference.run(sizes[i]);
             settle();
         };
-        long parameters = switch (w.kind()) {
-            case TRAIN -> train(w, sizes, ourSeconds, theirTurn);
-            case SAMPLE -> sample(w, sizes, ourSeconds, theirTurn);
-            case MATMUL -> throw new IllegalArgumentException(
-                    w.name() + ": only training and sampling workloads run in chunks");
-        };
+        long parameters = measure(w, new Turns(sizes, ourSeconds, theirTurn, referenceFirst));
         double ourPeak = ProcessMemory.peakMb();
         reference.close();
-        return new Paired(measurement(w, Arrays.stream(ourSeconds).sum(), ourPeak, parameters),
-                measurement(w, Arrays.stream(theirSeconds).sum(), reference.peakRssMb(), parameters),
-                Arrays.stream(ourSeconds).boxed().toList(), Arrays.stream(theirSeconds).boxed().toList());
+        Measurement ours = measurement(w, Arrays.stream(ourSeconds).sum(), ourPeak, parameters);
+        Measurement theirs = measurement(w, Arrays.stream(theirSeconds).sum(), reference.peakRssMb(),
+                reference.parameters());
+        requireSameNetwork(w, ours, theirs);
+        return new Paired(ours, theirs, Arrays.stream(ourSeconds).boxed().toList(),
+                Arrays.stream(theirSeconds).boxed().toList());
+    }
+
+    /**
+     * Checks that both sides ran a network of the same size: the reference builds its network from
+     * the spec, and a different parameter count means it is not the same network.
+     *
+     * @param w the workload
+     * @param ours ReflowKit's measurement
+     * @param theirs the reference's
+     * @throws IOException if the counts differ
+     */
+    static void requireSameNetwork(Workload w, Measurement ours, Measurement theirs) throws IOException {
+        if (w.kind() != Workload.Kind.MATMUL && ours.parameters() != theirs.parameters()) {
+            throw new IOException("not like for like: " + w.name() + " ran a network of " + ours.parameters()
+                    + " parameters in ReflowKit and of " + theirs.parameters() + " in the PyTorch reference");
+        }
     }
 
     /**
@@ -173,19 +209,66 @@ public final class ReflowKitRunner {
                 parameters);
     }
 
-    /** The other side's turn after ReflowKit's chunk {@code i} (the paired mode). */
+    /** The other side's chunk {@code i} (the paired mode). */
     @FunctionalInterface
-    private interface Turn {
+    interface Turn {
         void take(int i) throws IOException;
     }
 
     /**
-     * Trains a workload's network for its warm-up and then its timed steps in chunks, timing each
-     * chunk; after each chunk the other side takes its turn, if there is one.
+     * ReflowKit's clock and the turns around its chunks. The timed units are split into chunks;
+     * {@link #boundary(int) boundary(i)} is called before ReflowKit's chunk {@code i} and after its
+     * chunk {@code i - 1} (i = 0 .. n): it stops the clock of chunk {@code i - 1}, lets the other
+     * side take its chunk ({@code i} when the other side goes first, else {@code i - 1}) and starts
+     * the clock of chunk {@code i}.
+     */
+    static final class Turns {
+        private final long[] sizes;
+        private final double[] seconds;
+        private final Turn other;
+        private final boolean otherFirst;
+        private long start;
+
+        Turns(long[] sizes, double[] seconds, Turn other, boolean otherFirst) {
+            this.sizes = sizes;
+            this.seconds = seconds;
+            this.other = other;
+            this.otherFirst = otherFirst;
+        }
+
+        int chunks() {
+            return sizes.length;
+        }
+
+        long size(int i) {
+            return sizes[i];
+        }
+
+        void boundary(int i) throws IOException {
+            if (i > 0) {
+                seconds[i - 1] = (System.nanoTime() - start) / 1e9;
+            }
+            if (other != null) {
+                int theirs = otherFirst ? i : i - 1;
+                if (theirs >= 0 && theirs < sizes.length) {
+                    other.take(theirs); // ends settled
+                } else if (i == 0) {
+                    settle(); // after the warm-ups, before ReflowKit's first chunk
+                }
+            }
+            if (i < sizes.length) {
+                start = System.nanoTime();
+            }
+        }
+    }
+
+    /**
+     * Trains a workload's network for its warm-up and then its timed steps in chunks, through
+     * {@link FlowTrainer}, taking the turns at the chunks' boundaries.
      *
      * @return the network's parameter count
      */
-    private long train(Workload w, long[] sizes, double[] seconds, Turn other) throws IOException {
+    private long train(Workload w, Turns turns) throws IOException {
         if (w.warmup() == 0) {
             throw new IllegalArgumentException(w.name() + ": training workloads need at least one warm-up step"
                     + " (the clock starts when it ends)");
@@ -195,33 +278,24 @@ public final class ReflowKitRunner {
                 .with("train.batch_size", w.batch());
         RunData data = RunData.load(c);
         Path dir = Files.createTempDirectory("reflow-bench-");
-        long[] ends = new long[sizes.length];
+        long[] ends = new long[turns.chunks()];
         long end = w.warmup();
-        for (int i = 0; i < sizes.length; i++) {
-            end += sizes[i];
+        for (int i = 0; i < ends.length; i++) {
+            end += turns.size(i);
             ends[i] = end;
         }
-        long[] start = new long[1];
         int[] chunk = {0};
         try (NDManager m = manager.newSubManager()) {
             Block net = network(w, m);
             trainer(c, data, net, m, dir.resolve("run"), step -> {
-                if (step == w.warmup()) {
-                    if (other != null) {
-                        settle();
+                try {
+                    if (step == w.warmup()) {
+                        turns.boundary(0);
+                    } else if (chunk[0] < ends.length && step == ends[chunk[0]]) {
+                        turns.boundary(++chunk[0]);
                     }
-                    start[0] = System.nanoTime();
-                } else if (chunk[0] < ends.length && step == ends[chunk[0]]) {
-                    int i = chunk[0]++;
-                    seconds[i] = (System.nanoTime() - start[0]) / 1e9;
-                    if (other != null) {
-                        try {
-                            other.take(i);
-                        } catch (IOException e) {
-                            throw new UncheckedIOException(e);
-                        }
-                    }
-                    start[0] = System.nanoTime();
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
                 }
             }).run(false);
             return parameterCount(net);
@@ -233,34 +307,139 @@ public final class ReflowKitRunner {
     }
 
     /**
-     * Samples a workload's warm-up batches and then its timed batches in chunks, timing each
-     * chunk; after each chunk the other side takes its turn, if there is one.
+     * The network alone in training: on one fixed batch (drawn as {@link FlowTrainer} draws its
+     * first), a training forward pass, the loss and the backward pass per unit, each in its own
+     * scope as the trainer's step; the gradients accumulate (the reference's likewise).
      *
      * @return the network's parameter count
      */
-    private long sample(Workload w, long[] sizes, double[] seconds, Turn other) throws IOException {
+    private long trainNetwork(Workload w, Turns turns) throws IOException {
+        Config c = w.config().with("train.batch_size", w.batch());
+        RunData data = RunData.load(c);
+        Engine engine = Engines.engine();
+        try (NDManager m = manager.newSubManager()) {
+            Block net = network(w, m);
+            SplittableRandom rng = StepRandom.forStep(c.getLong("seed"), 0, StepRandom.STREAM_BATCH);
+            PairBatch batch = new IndependentCoupling(data.train(), null, data.sampleShape()).sample(rng, w.batch());
+            float[] times = Components.timeDistribution(c).sample(rng, batch.batch());
+            Shape shape = new Shape(batch.batchShape());
+            NDArray t = m.create(times);
+            PathSample ps = LinearPath.sample(m.create(batch.x0(), shape), m.create(batch.x1(), shape), t);
+            GeneralizedLoss loss = Components.loss(c);
+            ParameterStore store = new ParameterStore(m, false);
+            IOConsumerLong step = k -> {
+                for (long j = 0; j < k; j++) {
+                    try (NDManager sub = m.newSubManager(); NDScope scope = new NDScope()) {
+                        scope.suppressNotUsedWarning();
+                        try (GradientCollector gc = engine.newGradientCollector()) {
+                            NDArray v = net.forward(store, new NDList(ps.xt(), t), true).singletonOrThrow();
+                            gc.backward(loss.evaluate(v, ps.target(), t).objective());
+                        }
+                    }
+                }
+            };
+            runUnits(w, turns, step);
+            return parameterCount(net);
+        }
+    }
+
+    /** Runs {@code k} units of a workload. */
+    @FunctionalInterface
+    interface IOConsumerLong {
+        void accept(long k) throws IOException;
+    }
+
+    /** The warm-up, then the timed chunks with the turns at their boundaries. */
+    private static void runUnits(Workload w, Turns turns, IOConsumerLong units) throws IOException {
+        runUnits(w.warmup(), turns, units);
+    }
+
+    /**
+     * The warm-up, then the timed chunks with the turns at their boundaries.
+     *
+     * @param warmup untimed units first
+     * @param turns the chunks, clock and the other side's turns
+     * @param units runs k units
+     * @throws IOException if a unit or a turn fails
+     */
+    static void runUnits(long warmup, Turns turns, IOConsumerLong units) throws IOException {
+        if (warmup > 0) {
+            units.accept(warmup);
+        }
+        turns.boundary(0);
+        for (int i = 0; i < turns.chunks(); i++) {
+            units.accept(turns.size(i));
+            turns.boundary(i + 1);
+        }
+    }
+
+    /**
+     * Samples a workload's warm-up batches and then its timed batches in chunks, through
+     * {@link BatchSampler}, taking the turns at the chunks' boundaries.
+     *
+     * @return the network's parameter count
+     */
+    private long sample(Workload w, Turns turns) throws IOException {
         try (NDManager m = manager.newSubManager()) {
             Block net = network(w, m);
             BlockVelocityField field = new BlockVelocityField(net, m);
-            Config c = w.config();
-            SamplerPlan plan = Components.plan(c, c.getString("sample.solver"), c.getString("sample.grid"), w.nfe());
-            if (w.warmup() > 0) {
-                BatchSampler.generate(field, plan, w.warmup() * w.batch(), w.batch(), 1, w.sampleShape(), m);
-            }
-            for (int i = 0; i < sizes.length; i++) {
-                if (other != null && i == 0) {
-                    settle(); // later chunks start after the other side's turn, which ends settled
-                }
-                long t0 = System.nanoTime();
-                BatchSampler.generate(field, plan, Math.toIntExact(sizes[i] * w.batch()), w.batch(), 2 + i,
-                        w.sampleShape(), m);
-                seconds[i] = (System.nanoTime() - t0) / 1e9;
-                if (other != null) {
-                    other.take(i);
-                }
-            }
+            SamplerPlan plan = w.plan();
+            long[] seed = {1};
+            runUnits(w, turns, k -> BatchSampler.generate(field, plan, Math.toIntExact(k * w.batch()), w.batch(),
+                    seed[0]++, w.sampleShape(), m));
             return parameterCount(net);
         }
+    }
+
+    /**
+     * The network alone in sampling: per unit, the velocity field evaluated at the plan's
+     * {@code NFE} times on one fixed batch of noise, without a graph, each unit in its own scope as
+     * a sampler's batch; the times made per evaluation as the solvers make them.
+     *
+     * @return the network's parameter count
+     */
+    private long sampleNetwork(Workload w, Turns turns) throws IOException {
+        try (NDManager m = manager.newSubManager()) {
+            Block net = network(w, m);
+            BlockVelocityField field = new BlockVelocityField(net, m);
+            double[] times = evaluationTimes(w.plan(), w.sampleShape(), m);
+            long[] shape = new Shape(w.batch()).addAll(new Shape(w.sampleShape())).getShape();
+            int perSample = Math.toIntExact(new Shape(w.sampleShape()).size());
+            NDArray x = m.create(SeededNoise.normal(1, 0, w.batch(), perSample), new Shape(shape));
+            runUnits(w, turns, k -> {
+                for (long j = 0; j < k; j++) {
+                    try (NDManager sub = m.newSubManager(); NDScope scope = new NDScope()) {
+                        scope.suppressNotUsedWarning();
+                        for (double t : times) {
+                            field.velocity(x, sub.full(new Shape(w.batch()), (float) t)).close();
+                        }
+                    }
+                }
+            });
+            return parameterCount(net);
+        }
+    }
+
+    /**
+     * The times at which a plan's solver evaluates the field, in order: recorded from one solve of
+     * a single sample with a field that returns zeros.
+     *
+     * @param plan the plan
+     * @param sampleShape the shape of one sample
+     * @param manager a manager for the solve
+     * @return the times, NFE of them
+     */
+    static double[] evaluationTimes(SamplerPlan plan, long[] sampleShape, NDManager manager) {
+        List<Double> times = new ArrayList<>();
+        VelocityField recorder = (x, t) -> {
+            times.add((double) t.getFloat(0));
+            return x.zerosLike();
+        };
+        try (NDManager sub = manager.newSubManager()) {
+            long[] shape = new Shape(1).addAll(new Shape(sampleShape)).getShape();
+            plan.solver().solve(recorder, sub.zeros(new Shape(shape)), plan.grid(), false, StepCallback.NONE);
+        }
+        return times.stream().mapToDouble(Double::doubleValue).toArray();
     }
 
     /**

@@ -17,7 +17,11 @@ import java.util.function.Consumer;
 /**
  * The PyTorch side of the benchmark: runs {@code torch_reference.py} (shipped in this jar) with a
  * Python that has PyTorch, on the same workloads, threads and environment, in a child process,
- * never at the same time as ReflowKit's own measurements.
+ * never at the same time as ReflowKit's own measurements: a batch run of workloads ({@link #run}),
+ * a session serving one workload in chunks ({@link #session}), the environment probe
+ * ({@link #probe}) and the equality check of {@code ReferenceEqualityTest}. The spec it writes
+ * carries every setting the script uses ({@link Workload#toSpec}); the script refuses what it does
+ * not implement (exit 2, its reason in the exception's message).
  */
 public final class TorchReference {
 
@@ -25,6 +29,9 @@ public final class TorchReference {
     public static final String COMPOSITE = "@composite";
 
     private static final String NATIVE = "native";
+
+    /** The matrix size of the environment probe's matmul (ReflowKit measures the same). */
+    public static final int PROBE_SIZE = 512;
 
     /** The script's resource path. */
     public static final String SCRIPT = "/dev/reflowkit/bench/torch_reference.py";
@@ -174,8 +181,62 @@ public final class TorchReference {
             throws IOException {
         Path outFile = workDir.resolve("torch.json");
         Files.deleteIfExists(outFile);
-        ProcessBuilder pb = process(workloads, threads, workDir, Map.of("variants", variants),
-                outFile.toString());
+        execute(process(workloads, threads, workDir, Map.of("variants", variants), outFile.toString()), outFile, log);
+        JsonNode root = new ObjectMapper().readTree(outFile.toFile());
+        Map<String, Measurement> results = new LinkedHashMap<>();
+        for (Workload w : workloads) {
+            if (variants.contains(NATIVE)) {
+                results.put(w.name(), measurement(w, root.path("results").path(w.name()), w.name()));
+            }
+            JsonNode c = root.path("results").path(w.name() + COMPOSITE);
+            if (!c.isMissingNode()) {
+                results.put(w.name() + COMPOSITE, measurement(w, c, w.name() + COMPOSITE));
+            }
+        }
+        return new Run(results, info(root), root.path("startup_s").asDouble(Double.NaN));
+    }
+
+    /**
+     * Runs the reference's environment probe ({@code --probe}) with the benchmark's threads and
+     * environment: its BLAS (build information and the libraries it loaded), thread settings, the
+     * relevant environment variables, a matmul's GFLOP/s and an MLP layer's (see
+     * {@link ReferenceEnvironment}).
+     *
+     * @param threads intra-op threads
+     * @param workDir a directory for the script, spec and report
+     * @param log receives the script's output
+     * @return the probe's report
+     * @throws IOException if the script fails or its report is unreadable
+     */
+    public JsonNode probe(int threads, Path workDir, Consumer<String> log) throws IOException {
+        Path outFile = workDir.resolve("probe.json");
+        Files.deleteIfExists(outFile);
+        execute(process(List.of(), threads, workDir, Map.of("probe_size", PROBE_SIZE), "--probe", outFile.toString()),
+                outFile, log);
+        return new ObjectMapper().readTree(outFile.toFile());
+    }
+
+    /**
+     * Runs the reference's equality check ({@code --check DIR}): it loads ReflowKit's weights and
+     * inputs from {@code DIR} (written by the equality test) into its own networks and writes back
+     * their velocities, a solve and training steps under {@code DIR/torch}.
+     *
+     * @param workloads a training and a sampling workload
+     * @param threads intra-op threads
+     * @param dir the exchange directory
+     * @param check the check's own spec entries (the parameter names)
+     * @param log receives the script's output
+     * @throws IOException if the script fails or refuses
+     */
+    void check(List<Workload> workloads, int threads, Path dir, Map<String, Object> check, Consumer<String> log)
+            throws IOException {
+        Path result = dir.resolve("torch").resolve("result.json");
+        Files.deleteIfExists(result);
+        execute(process(workloads, threads, dir, Map.of("check", check), "--check", dir.toString()), result, log);
+    }
+
+    /** Runs a prepared reference process to its end; it must exit 0 and leave {@code outFile}. */
+    private void execute(ProcessBuilder pb, Path outFile, Consumer<String> log) throws IOException {
         Process p = pb.start();
         List<String> lines = java.util.Collections.synchronizedList(new ArrayList<>());
         Thread reader = new Thread(() -> {
@@ -206,18 +267,6 @@ public final class TorchReference {
             throw new IOException("the PyTorch reference failed (exit " + p.exitValue() + "): "
                     + lastLine(String.join("\n", List.copyOf(lines))));
         }
-        JsonNode root = new ObjectMapper().readTree(outFile.toFile());
-        Map<String, Measurement> results = new LinkedHashMap<>();
-        for (Workload w : workloads) {
-            if (variants.contains(NATIVE)) {
-                results.put(w.name(), measurement(w, root.path("results").path(w.name()), w.name()));
-            }
-            JsonNode c = root.path("results").path(w.name() + COMPOSITE);
-            if (!c.isMissingNode()) {
-                results.put(w.name() + COMPOSITE, measurement(w, c, w.name() + COMPOSITE));
-            }
-        }
-        return new Run(results, info(root), root.path("startup_s").asDouble(Double.NaN));
     }
 
     /**

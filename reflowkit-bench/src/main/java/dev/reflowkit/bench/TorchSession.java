@@ -30,6 +30,7 @@ public final class TorchSession implements AutoCloseable {
     private final long timeoutSeconds;
     private final Map<String, Object> info;
     private final double startupSeconds;
+    private final long parameters;
     private double peakRssMb = Double.NaN;
     private volatile String lastLog = "";
     private boolean closed;
@@ -60,6 +61,7 @@ public final class TorchSession implements AutoCloseable {
         JsonNode root = new ObjectMapper().readTree(ready);
         info = TorchReference.info(root);
         startupSeconds = root.path("startup_s").asDouble(Double.NaN);
+        parameters = root.path("params").asLong(-1);
     }
 
     /**
@@ -119,6 +121,15 @@ public final class TorchSession implements AutoCloseable {
      */
     public double startupSeconds() {
         return startupSeconds;
+    }
+
+    /**
+     * The parameter count of the reference's network, as it reported it when ready.
+     *
+     * @return the count, -1 if it reported none
+     */
+    public long parameters() {
+        return parameters;
     }
 
     /**

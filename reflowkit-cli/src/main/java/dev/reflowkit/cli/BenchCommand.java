@@ -26,16 +26,24 @@ import picocli.CommandLine.Option;
         header = "Benchmark ReflowKit against PyTorch on the same machine, and check memory over long runs.",
         description = {
             "Measures the 2-D MLP (batch 512) and the MNIST U-Net of configs/mnist.yaml (batch 64, synthetic 16x16"
-                + " images): training samples/s, sampling samples/s at 9 NFE and at the pair-generation NFE, peak RSS,"
-                + " and a matmul for the machine's peak GFLOP/s; then runs torch_reference.py (same networks,"
-                + " batches, solver, threads) with --python, never concurrently with ReflowKit: within each of"
-                + " --rounds rounds the two sides take turns on a workload in --chunks chunks of its timed steps or"
-                + " batches (the reference serving it from one process), and each figure is reported as a ratio"
-                + " ReflowKit / PyTorch of medians over the rounds.",
+                + " images): training samples/s, sampling samples/s at 9 NFE and at the pair-generation NFE, each as"
+                + " the whole step or batch and as the network alone (names ending in -net), peak RSS, and a matmul"
+                + " for the machine's peak GFLOP/s; then runs torch_reference.py (the same networks, parameter for"
+                + " parameter, and every setting of the step and the sampler, written for speed in PyTorch 1.13) with"
+                + " --python, never concurrently with ReflowKit: within each of --rounds rounds the two sides take"
+                + " turns on a workload in --chunks chunks of its timed steps or batches (the reference serving it"
+                + " from one process; ReflowKit first in odd rounds, the reference in even ones), and each figure is"
+                + " reported as a ratio ReflowKit / PyTorch of medians over the rounds, next to the two PyTorch"
+                + " builds it compares.",
+            "Before measuring, the reference's environment is checked (BLAS build, threads, OMP_*/OPENBLAS_*"
+                + " variables, a matmul and an MLP layer's speed): a reference not set up for speed fails the"
+                + " benchmark, unless --allow-slow-reference, which marks every ratio invalid. A difference in the"
+                + " two networks' parameter counts fails it too.",
             "Memory checks: RSS every 100 steps over a 10 000-step training run (slope after warm-up), and peak RSS"
                 + " of generating 100 000 and 1 000 000 2-D pairs (at 9 NFE; memory does not depend on the NFE).",
             "Writes DIR/bench.md and DIR/bench.json. The reference needs Debian's python3-torch: run bench/setup.sh"
-                + " once (docs/PERFORMANCE.md). About 13 minutes on 2 cores; --quick takes about 3."
+                + " once (docs/PERFORMANCE.md). About 13 minutes on 2 cores before the network-alone rows, which"
+                + " roughly double the measuring time (not measured yet); --quick took about 3."
         })
 final class BenchCommand implements Callable<Integer> {
 
@@ -64,12 +72,16 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-reference", description = "Measure ReflowKit only.")
     boolean noReference;
 
+    @Option(names = "--allow-slow-reference", description = "Measure even if the reference's environment check"
+            + " fails (e.g. a pthread OpenBLAS); every ratio is then reported invalid.")
+    boolean allowSlowReference;
+
     @Option(names = "--no-memory", description = "Skip the memory checks.")
     boolean noMemory;
 
     @Option(names = "--only", paramLabel = "REGEX", description = "Run only the workloads whose name matches,"
             + " e.g. 'unet-.*' (names: matmul-1024, mlp-train, mlp-sample-9, mlp-sample-99, unet-train,"
-            + " unet-sample-9, unet-sample-21).")
+            + " unet-sample-9, unet-sample-21, and each of these but the matmul with -net: the network alone).")
     String only;
 
     /** {@inheritDoc} */
@@ -100,6 +112,7 @@ final class BenchCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--chunks must be >= 0, got " + turns);
         }
         settings.put("chunks", turns);
+        settings.put("allow_slow_reference", allowSlowReference);
         Bench.MemorySettings memory = noMemory ? new Bench.MemorySettings(0, new int[0])
                 : quick ? new Bench.MemorySettings(2_000, new int[] {20_000, 100_000})
                 : new Bench.MemorySettings(10_000, new int[] {100_000, 1_000_000});
@@ -108,6 +121,7 @@ final class BenchCommand implements Callable<Integer> {
                 .optRounds(rounds != null ? rounds : quick ? 1 : 3)
                 .optThreads(n)
                 .optChunks(turns)
+                .optAllowSlowReference(allowSlowReference)
                 .optReference(noReference ? null : new TorchReference(python, 3600))
                 .optMemory(memory)
                 .setWorkDir(out.resolve("work"))
