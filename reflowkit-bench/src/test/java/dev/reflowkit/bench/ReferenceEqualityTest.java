@@ -260,6 +260,35 @@ class ReferenceEqualityTest {
         }
     }
 
+    /**
+     * The real script serves every kind of workload in the paired mode (whole steps and the
+     * network alone) and reports its own parameter count, which equals ReflowKit's.
+     */
+    @Test
+    void theRealReferenceServesEveryScopeWithReflowKitsParameterCount() throws IOException {
+        Config mlp = BenchSuite.config(List.of("data.source=8gaussians", "model.hidden=32", "model.dropout=0.1"));
+        Config unet = BenchSuite.config(List.of("data.source=synthetic-shapes:200", "data.resolution=8",
+                "model.type=unet", "model.channels=8", "model.channel_mult=[1,2]", "model.dropout=0.1"));
+        List<Workload> workloads = new ArrayList<>();
+        for (Workload w : List.of(
+                new Workload("mlp-train", Workload.Kind.TRAIN, mlp, new long[] {2}, 16, 2, 4, 0, Double.NaN),
+                new Workload("unet-train", Workload.Kind.TRAIN, unet, new long[] {1, 8, 8}, 4, 1, 2, 0, Double.NaN),
+                new Workload("unet-sample-4", Workload.Kind.SAMPLE, unet, new long[] {1, 8, 8}, 4, 1, 2, 4,
+                        Double.NaN))) {
+            workloads.add(w);
+            workloads.add(w.networkAlone());
+        }
+        try (NDManager m = Engines.newManager()) {
+            for (Workload w : workloads) {
+                long ours = ReflowKitRunner.parameterCount(ReflowKitRunner.network(w, m));
+                try (TorchSession s = reference().session(w, 1, dir.resolve(w.name()), l -> { })) {
+                    assertEquals(ours, s.parameters(), w.name());
+                    assertTrue(s.run(2) > 0, w.name());
+                }
+            }
+        }
+    }
+
     /** Settings the reference does not implement fail the run with the reason, before any measuring. */
     @Test
     void theReferenceRefusesWhatItDoesNotImplement() {
