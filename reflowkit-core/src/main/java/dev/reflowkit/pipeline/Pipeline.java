@@ -51,36 +51,49 @@ public final class Pipeline {
      */
     public static MetricsReport run(Config config, Path dir, List<String> args, PrintStream out) throws IOException {
         AtomicFiles.deleteLeftovers(dir); // temporary files of writes a kill interrupted
-        config = withGivenTeacher(config);
-        RunRecord.write(dir, "pipeline", args, config, Map.of());
-        Path teacher = teacher(config, dir, args, out);
+        Config resolved = withGivenTeacher(config);
+        StageTimes stages = new StageTimes(dir, "pipeline", args, resolved);
+        Path teacher = stages.run("teacher", () -> teacher(resolved, dir, args, out));
 
         Map<String, Path> models = new LinkedHashMap<>();
         models.put("teacher", teacher);
-        for (String preset : config.getStringList("pipeline.models")) {
+        for (String preset : resolved.getStringList("pipeline.models")) {
             Path current = teacher;
-            int rounds = config.getInt("reflow.rounds");
+            int rounds = resolved.getInt("reflow.rounds");
             for (int round = 1; round <= rounds; round++) {
                 Path pairsDir = dir.resolve("pairs").resolve(round == 1 ? "round1" : preset + "-round" + round);
-                Config model = modelConfig(config, preset, current, pairsDir);
+                Config model = modelConfig(resolved, preset, current, pairsDir);
+                Path from = current;
                 for (String direction : model.getStringList("reflow.directions")) {
-                    out.println("== pairs: " + direction + " from " + current + " -> " + pairsDir.resolve(direction));
-                    PairStages.generate(model, current, direction, pairsDir.resolve(direction), out);
+                    Path store = pairsDir.resolve(direction);
+                    out.println("== pairs: " + direction + " from " + current + " -> " + store);
+                    stages.run(dir.relativize(store).toString(), () -> {
+                        PairStages.generate(model, from, direction, store, out);
+                        return null;
+                    });
                 }
                 String name = rounds == 1 ? preset : preset + "-round" + round;
                 Path modelDir = dir.resolve("reflow").resolve(name);
                 out.println("== reflow: " + name + " -> " + modelDir);
-                FlowTraining.run(model, modelDir, true, args, null);
+                stages.run(dir.relativize(modelDir).toString(), () -> {
+                    FlowTraining.run(model, modelDir, true, args, null);
+                    return null;
+                });
                 current = modelDir.resolve(FlowTrainer.FINAL_CHECKPOINT);
             }
             models.put(preset, current);
         }
         out.println("== evaluation");
-        MetricsReport report = ModelEvaluation.evaluate(config, models, out, true, dir.resolve("evaluation"));
+        MetricsReport report = stages.run("evaluation",
+                () -> ModelEvaluation.evaluate(resolved, models, out, true, dir.resolve("evaluation")));
         report.write(dir.resolve("metrics.json"));
         out.println("== wrote " + dir.resolve("metrics.json"));
-        PipelineReport.write(config, models, report, dir.resolve(HtmlReport.FILE_NAME));
+        stages.run("report", () -> {
+            PipelineReport.write(resolved, models, report, dir.resolve(HtmlReport.FILE_NAME));
+            return null;
+        });
         out.println("== wrote " + dir.resolve(HtmlReport.FILE_NAME));
+        stages.finish(out);
         return report;
     }
 
