@@ -45,6 +45,9 @@ public final class Ablation {
     /** The name of the simple-reflow row with every improvement. */
     static final String ALL_SEVEN = "simple-reflow (all seven)";
 
+    /** The row of simple-reflow with loss normalization by the time-bin EMA instead of per sample. */
+    static final String TIME_BIN_EMA = "simple-reflow − per-sample + time-bin-ema loss normalization (ours)";
+
     /**
      * One row of the ablation: a preset and the changes laid on it.
      *
@@ -117,6 +120,10 @@ public final class Ablation {
                 o.add("eval.grid=" + evalGrid);
                 out.add(new Variant("simple-reflow − sampler (" + grid + " grid)", "simple-reflow", o, ALL_SEVEN));
             }
+            // Loss normalization by a weight of t alone (ours), which keeps Proposition 1 on mixed stores.
+            List<String> o = new ArrayList<>(all);
+            o.add("loss.weight=time-bin-ema");
+            out.add(new Variant(TIME_BIN_EMA, "simple-reflow", o, null));
         }
         return out;
     }
