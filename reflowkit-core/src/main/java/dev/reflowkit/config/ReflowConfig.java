@@ -419,7 +419,9 @@ public final class ReflowConfig {
         b.add(Option.ofInt("pairs.forward_count", 50_000).optAtLeast(0)
                 .setDescription("Number of forward pairs: each integrates one training point (drawn without "
                         + "replacement in an order seeded by the pair seed), so at most the number of training "
-                        + "points; 0 takes every training point.")
+                        + "points. Left unset, the default adapts to the data: with fewer training points than it, every one "
+                        + "of them is used and the log says so. Set explicitly (file or --set) above the training "
+                        + "points, it is an input error before any work starts. 0 takes every training point.")
                 .build());
         b.add(Option.ofChoice("pairs.solver", "heun", SOLVERS)
                 .setDescription("ODE solver of pair generation (dopri5 uses sample.atol, sample.rtol, "
@@ -457,7 +459,8 @@ public final class ReflowConfig {
         b.add(Option.ofDouble("pairs.guidance", 1.0)
                 .setDescription("Class-conditional teachers: the classifier-free guidance weight of the teacher's ODE "
                         + "(1: the conditional model alone; each backward pair draws its class uniformly, each "
-                        + "forward pair keeps its data point's).")
+                        + "forward pair keeps its data point's). Another value with an unconditional teacher is an "
+                        + "input error.")
                 .build());
         b.add(Option.ofLong("pairs.seed", -1).optAtLeast(-1)
                 .setDescription("Seed of the pair noise (pair i uses noise i of it) and of the "

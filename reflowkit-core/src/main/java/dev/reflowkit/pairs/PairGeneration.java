@@ -16,6 +16,7 @@ import dev.reflowkit.io.Checksums;
 import dev.reflowkit.io.DataFormatException;
 import dev.reflowkit.io.IOConsumer;
 import dev.reflowkit.pipeline.Components;
+import dev.reflowkit.pipeline.Preflight;
 import dev.reflowkit.pipeline.RunData;
 import dev.reflowkit.pipeline.TrainedModel;
 import dev.reflowkit.solver.DormandPrinceSolver;
@@ -178,8 +179,6 @@ public final class PairGeneration {
         Config c = config == null ? stored : config;
         String solver = c.getString("pairs.solver");
         boolean adaptive = solver.equals(DormandPrinceSolver.NAME);
-        int n = count != null ? count
-                : direction == PairDirection.FORWARD ? c.getInt("pairs.forward_count") : c.getInt("pairs.count");
         long pairSeed = seed != null ? seed
                 : c.getLong("pairs.seed") >= 0 ? c.getLong("pairs.seed")
                 : StepRandom.derive(c.getLong("seed"), 0, STREAM_PAIR_SEED);
@@ -188,10 +187,8 @@ public final class PairGeneration {
             throw new IllegalArgumentException("pairs.workers must be >= 1, got " + nWorkers);
         }
         int classes = stored.getInt("model.classes");
-        if (classes > 0 && direction == PairDirection.PROJECTED) {
-            throw new IllegalArgumentException("projected pairs of a class-conditional teacher are not supported (a"
-                    + " generated sample's class and the matched real point's could differ); use backward and forward"
-                    + " pairs");
+        if (classes > 0 && direction == PairDirection.PROJECTED) { // before the data are loaded
+            Preflight.pairs(c, direction, classes, 0, stored.getString("data.source"), count);
         }
         PointSet train = null;
         int[] trainLabels = null;
@@ -211,32 +208,18 @@ public final class PairGeneration {
                         + " but its samples have shape " + Arrays.toString(sampleShape));
             }
         }
-        if (direction == PairDirection.FORWARD) {
-            if (count == null && n == 0) {
-                n = trainPoints;
-            }
-            if (n > trainPoints) {
-                throw new IllegalArgumentException("forward pairs use one training point each: " + n
-                        + " pairs asked, but the teacher has " + trainPoints + " training points ("
-                        + stored.getString("data.source") + "); lower the count (pairs.forward_count)");
-            }
+        // the count (forward pairs: at most the training points, the default adapting), projection, guidance, sampler
+        Preflight.PairCount pairCount = Preflight.pairs(c, direction, classes, trainPoints,
+                stored.getString("data.source"), count);
+        if (pairCount.note() != null) {
+            report(pairCount.note());
         }
-        if (n < 1) {
-            throw new IllegalArgumentException("the pair count must be >= 1, got " + n);
-        }
+        int n = pairCount.count();
         PairSettings.Projection projection = null;
         int shardSize = c.getInt("pairs.shard_size");
         if (direction == PairDirection.PROJECTED) {
             projection = new PairSettings.Projection(c.getDouble("pairs.sinkhorn_lambda"), c.getInt("pairs.block"),
                     ProjectedPairs.ASSIGNMENT);
-            if (shardSize % projection.block() != 0) {
-                throw new IllegalArgumentException("projected pairs need pairs.shard_size (" + shardSize
-                        + ") to be a multiple of pairs.block (" + projection.block() + ")");
-            }
-            if (trainPoints < projection.block()) {
-                throw new IllegalArgumentException("projected pairs draw pairs.block = " + projection.block()
-                        + " distinct training points per block, but the teacher has only " + trainPoints);
-            }
         }
         SamplerPlan plan = plan(c, direction.fromNoise());
         List<Double> times = new ArrayList<>();

@@ -73,13 +73,6 @@ public final class FlowTraining {
     public static TrainResult run(Config config, Path outputDir, boolean resume, List<String> args,
             ProgressBar progress) throws IOException {
         boolean reflow = !config.getString("reflow.teacher").isEmpty();
-        int classes = config.getInt("model.classes");
-        if (!reflow && config.getString("loss.weight").equals("per-sample")) {
-            throw new IllegalArgumentException("loss.weight = per-sample on a teacher run: 1/sg[l_i] weights each"
-                    + " sample by its own loss, which on the independent coupling pulls the model toward the"
-                    + " conditional mode instead of the flow-matching minimiser (docs/PRESETS.md); use"
-                    + " loss.weight=time-bin-ema (depends on t only) for a normalised teacher loss");
-        }
         // The ReFlow phase's own dropout is what the model trains with: recorded in its checkpoints.
         double reflowDropout = config.getDouble("reflow.dropout");
         Config modelConfig = reflow && reflowDropout >= 0 ? config.with("model.dropout", reflowDropout) : config;
@@ -117,6 +110,7 @@ public final class FlowTraining {
                             + store.settings().classes() + " classes, but model.classes = " + classes);
                 }
             }
+            Preflight.loss(config, coupling.sampleShape(), "the pair stores");
             extra.putAll(inputs.describe());
             if (config.getString("loss.weight").equals("per-sample") && !inputs.deterministicCoupling()) {
                 String warning = "loss.weight = per-sample on " + inputs.directions() + " pairs: with forward"
@@ -127,12 +121,10 @@ public final class FlowTraining {
             }
         } else {
             RunData data = RunData.load(config);
+            // loss weight, model type, class count, network and loss against the data: before anything is written
+            Preflight.teacher(config, Preflight.DataFacts.of(config, data));
             if (classes > 0) {
                 LabeledPoints labeled = data.labeled(config);
-                if (labeled.classes() != classes) {
-                    throw new IllegalArgumentException("model.classes = " + classes + " but data set "
-                            + config.getString("data.source") + " has " + labeled.classes() + " classes");
-                }
                 coupling = new IndependentCoupling(labeled.points(), labeled.labels(), data.sampleShape());
             } else {
                 coupling = new IndependentCoupling(data.train(), null, data.sampleShape());
@@ -148,10 +140,6 @@ public final class FlowTraining {
             }
         }
         boolean imported = modelConfig.getString("model.type").equals(Components.TORCHSCRIPT);
-        if (imported && !reflow) {
-            throw new IllegalArgumentException("model.type torchscript: an imported network is a teacher already"
-                    + " (reflow import); ReflowKit trains it only as a ReFlow model (reflow.teacher set)");
-        }
         // An imported teacher with a ReflowKit student (model.type mlp or unet): the student cannot
         // start from the teacher's weights, so it learns the teacher's pairs from scratch (distillation).
         boolean distilled = teacherModule != null && !imported;

@@ -33,7 +33,9 @@ import java.util.Map;
  * </pre>
  *
  * <p>Every stage resumes or skips work already done in {@code DIR}, so rerunning the same command
- * after an interruption continues where it stopped.
+ * after an interruption continues where it stopped. Before the first stage, {@link Preflight}
+ * checks every stage's settings against the data, so a setting that cannot work stops the job
+ * before it trains anything.
  */
 public final class Pipeline {
 
@@ -48,10 +50,14 @@ public final class Pipeline {
      * @param out where to print progress
      * @return the metrics report (also written to {@code DIR/metrics.json})
      * @throws IOException if outputs cannot be written
+     * @throws IllegalArgumentException if a setting cannot work with the data ({@link Preflight#pipeline}):
+     *     before any stage starts and before anything is written
      */
     public static MetricsReport run(Config config, Path dir, List<String> args, PrintStream out) throws IOException {
-        AtomicFiles.deleteLeftovers(dir); // temporary files of writes a kill interrupted
         Config resolved = withGivenTeacher(config);
+        // every check the configuration and the data allow, before the first stage writes anything
+        Preflight.pipeline(resolved).notes().forEach(note -> out.println("== " + note));
+        AtomicFiles.deleteLeftovers(dir); // temporary files of writes a kill interrupted
         StageTimes stages = new StageTimes(dir, "pipeline", args, resolved);
         Path teacher = stages.run("teacher", () -> teacher(resolved, dir, args, out));
 
