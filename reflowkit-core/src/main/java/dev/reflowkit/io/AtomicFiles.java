@@ -180,7 +180,15 @@ public final class AtomicFiles {
         writeBytes(target, text.getBytes(StandardCharsets.UTF_8));
     }
 
-    private static void createDirectories(Path dir, Path target) throws IOException {
+    /**
+     * Creates a directory and its parents, failing with a message that names the file about to be
+     * written there.
+     *
+     * @param dir the directory
+     * @param target the file to be written in it, for the message
+     * @throws IOException if a parent is a file or the directory cannot be created
+     */
+    static void createDirectories(Path dir, Path target) throws IOException {
         if (Files.isDirectory(dir)) {
             return;
         }

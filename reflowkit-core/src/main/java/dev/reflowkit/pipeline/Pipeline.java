@@ -8,6 +8,7 @@ import dev.reflowkit.config.Presets;
 import dev.reflowkit.engine.Engines;
 import dev.reflowkit.eval.MetricsReport;
 import dev.reflowkit.io.AtomicFiles;
+import dev.reflowkit.io.DirectoryLock;
 import dev.reflowkit.report.HtmlReport;
 import dev.reflowkit.train.Checkpoints;
 import dev.reflowkit.train.FlowTrainer;
@@ -34,6 +35,12 @@ import java.util.Map;
  *
  * <p>Every stage resumes or skips work already done in {@code DIR}, so rerunning the same command
  * after an interruption continues where it stopped.
+ *
+ * <p>Locks ({@link DirectoryLock}): the pipeline holds {@code DIR}'s lock from start to end, and
+ * each stage holds its own directory's while it runs ({@code DIR/teacher}, each pair store, each
+ * ReFlow run), so a second pipeline on {@code DIR} is refused at once, and a {@code reflow train}
+ * or {@code reflow pairs} into a stage's directory is refused while that stage runs. The locks
+ * nest without deadlock because no two of them are on the same directory.
  */
 public final class Pipeline {
 
@@ -48,10 +55,19 @@ public final class Pipeline {
      * @param out where to print progress
      * @return the metrics report (also written to {@code DIR/metrics.json})
      * @throws IOException if outputs cannot be written
+     * @throws dev.reflowkit.io.DirectoryLockedException if another job holds {@code DIR}
      */
+    @SuppressWarnings("try") // the lock is held for the block
     public static MetricsReport run(Config config, Path dir, List<String> args, PrintStream out) throws IOException {
+        Config c = withGivenTeacher(config);
+        try (DirectoryLock lock = DirectoryLock.acquire(dir)) {
+            return runLocked(c, dir, args, out);
+        }
+    }
+
+    private static MetricsReport runLocked(Config config, Path dir, List<String> args, PrintStream out)
+            throws IOException {
         AtomicFiles.deleteLeftovers(dir); // temporary files of writes a kill interrupted
-        config = withGivenTeacher(config);
         RunRecord.write(dir, "pipeline", args, config, Map.of());
         Path teacher = teacher(config, dir, args, out);
 
