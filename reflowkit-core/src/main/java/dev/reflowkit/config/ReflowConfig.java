@@ -280,7 +280,8 @@ public final class ReflowConfig {
                 .setDescription("Log one status line every this many steps.")
                 .build());
         b.add(Option.ofInt("train.keep_checkpoints", 3).optAtLeast(1)
-                .setDescription("Number of most recent checkpoints kept on disk.")
+                .setDescription("Number of most recent checkpoints kept on disk; at least 2 are kept (1 keeps 2), so"
+                        + " that --resume can fall back to the previous one when the newest is damaged.")
                 .build());
 
         b.describeSection("sample", "Generation: ODE solver and time grid, integrating "

@@ -14,6 +14,7 @@ import dev.reflowkit.engine.Engines;
 import dev.reflowkit.io.AtomicFiles;
 import dev.reflowkit.io.Checksums;
 import dev.reflowkit.io.DataFormatException;
+import dev.reflowkit.io.DirectoryLock;
 import dev.reflowkit.io.IOConsumer;
 import dev.reflowkit.pipeline.Components;
 import dev.reflowkit.pipeline.Preflight;
@@ -27,13 +28,9 @@ import dev.reflowkit.train.CheckpointException;
 import dev.reflowkit.train.Checkpoints;
 import dev.reflowkit.train.StepRandom;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -87,9 +84,6 @@ public final class PairGeneration {
 
     /** Stream id of the default pair seed, derived from the run seed. */
     public static final long STREAM_PAIR_SEED = 201;
-
-    /** A lock file held while a run writes a store, so two runs never write one store at once. */
-    static final String LOCK_FILE = ".lock";
 
     private final Path teacher;
     private final PairDirection direction;
@@ -277,28 +271,19 @@ public final class PairGeneration {
      * @param storeDir the store directory (created if missing)
      * @return what the run did
      * @throws IOException if the teacher, its data or the store cannot be read or written
+     * @throws dev.reflowkit.io.DirectoryLockedException if another job holds the store's {@link
+     *     DirectoryLock} (a run holds it from the moment its inputs are checked to its end)
      * @throws IllegalArgumentException if the settings are invalid or differ from those of an
      *     existing store in the directory (nothing is written then)
      * @throws dev.reflowkit.sampling.SamplerDivergedException if the teacher's ODE produces a
      *     non-finite pair (that shard is not written)
      */
+    @SuppressWarnings("try") // the lock is held for the block
     public PairGenerationResult run(Path storeDir) throws IOException {
         long t0 = System.nanoTime();
         Prepared p = prepare();
         requireStoreOrEmpty(storeDir);
-        AtomicFiles.createDirectories(storeDir);
-        try (FileChannel lockFile = FileChannel.open(storeDir.resolve(LOCK_FILE), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE)) {
-            FileLock lock;
-            try {
-                lock = lockFile.tryLock();
-            } catch (OverlappingFileLockException e) {
-                lock = null;
-            }
-            if (lock == null) {
-                throw new IllegalStateException("another run is writing the pair store " + storeDir
-                        + " (" + LOCK_FILE + " is locked); wait for it to finish");
-            }
+        try (DirectoryLock lock = DirectoryLock.acquire(storeDir)) {
             return runLocked(p, storeDir, t0);
         }
     }
@@ -521,7 +506,8 @@ public final class PairGeneration {
     /**
      * Opens the store for a run whose shards are generated elsewhere (a Spark job's driver): an
      * existing store must have the same settings and keeps its intact shards; a new one gets its
-     * manifest. Nothing is generated.
+     * manifest. Nothing is generated. The caller holds the store's {@link DirectoryLock} from here
+     * to its last {@link #commit}.
      *
      * @param storeDir the store directory (created if missing)
      * @return the settings, the shards already finished and those left to generate

@@ -9,6 +9,7 @@ import dev.reflowkit.engine.Engines;
 import dev.reflowkit.eval.EvalRun;
 import dev.reflowkit.eval.MetricsReport;
 import dev.reflowkit.io.AtomicFiles;
+import dev.reflowkit.io.DirectoryLock;
 import dev.reflowkit.metrics.MetricSummaries;
 import dev.reflowkit.metrics.MetricSummary;
 import dev.reflowkit.train.FlowTrainer;
@@ -132,19 +133,29 @@ public final class Ablation {
      * Runs the ablation.
      *
      * @param given the configuration (teacher, pairs, eval, {@code ablate.*})
-     * @param dir the ablation directory (the teacher and pairs are shared with a pipeline layout)
+     * @param dir the ablation directory (the teacher and pairs are shared with a pipeline layout);
+     *     its {@link DirectoryLock} is held throughout, each stage's directory's while the stage runs
      * @param args the command line
      * @param out where to print progress
      * @return the table rows as JSON-ready maps
      * @throws IOException if outputs cannot be written
      * @throws IllegalArgumentException if a row's setting cannot work with the data ({@link
      *     Preflight#ablation}): before the teacher trains and before anything is written
+     * @throws dev.reflowkit.io.DirectoryLockedException if another job holds {@code dir}
      */
+    @SuppressWarnings("try") // the lock is held for the block
     public static List<Map<String, Object>> run(Config given, Path dir, List<String> args, PrintStream out)
             throws IOException {
         Config config = Pipeline.withGivenTeacher(given);
         // every row's checks, before the teacher trains or anything is written
         Preflight.ablation(config).notes().forEach(note -> out.println("== " + note));
+        try (DirectoryLock lock = DirectoryLock.acquire(dir)) {
+            return runLocked(config, dir, args, out);
+        }
+    }
+
+    private static List<Map<String, Object>> runLocked(Config config, Path dir, List<String> args, PrintStream out)
+            throws IOException {
         RunRecord.write(dir, "ablate", args, config, Map.of());
         Path teacher = Pipeline.teacher(config, dir, args, out);
         Path pairsDir = dir.resolve("pairs").resolve("round1");

@@ -8,6 +8,7 @@ import dev.reflowkit.config.Presets;
 import dev.reflowkit.engine.Engines;
 import dev.reflowkit.eval.MetricsReport;
 import dev.reflowkit.io.AtomicFiles;
+import dev.reflowkit.io.DirectoryLock;
 import dev.reflowkit.report.HtmlReport;
 import dev.reflowkit.train.Checkpoints;
 import dev.reflowkit.train.FlowTrainer;
@@ -36,6 +37,12 @@ import java.util.Map;
  * after an interruption continues where it stopped. Before the first stage, {@link Preflight}
  * checks every stage's settings against the data, so a setting that cannot work stops the job
  * before it trains anything.
+ *
+ * <p>Locks ({@link DirectoryLock}): the pipeline holds {@code DIR}'s lock from start to end, and
+ * each stage holds its own directory's while it runs ({@code DIR/teacher}, each pair store, each
+ * ReFlow run), so a second pipeline on {@code DIR} is refused at once, and a {@code reflow train}
+ * or {@code reflow pairs} into a stage's directory is refused while that stage runs. The locks
+ * nest without deadlock because no two of them are on the same directory.
  */
 public final class Pipeline {
 
@@ -52,11 +59,20 @@ public final class Pipeline {
      * @throws IOException if outputs cannot be written
      * @throws IllegalArgumentException if a setting cannot work with the data ({@link Preflight#pipeline}):
      *     before any stage starts and before anything is written
+     * @throws dev.reflowkit.io.DirectoryLockedException if another job holds {@code DIR}
      */
+    @SuppressWarnings("try") // the lock is held for the block
     public static MetricsReport run(Config config, Path dir, List<String> args, PrintStream out) throws IOException {
         Config resolved = withGivenTeacher(config);
         // every check the configuration and the data allow, before the first stage writes anything
         Preflight.pipeline(resolved).notes().forEach(note -> out.println("== " + note));
+        try (DirectoryLock lock = DirectoryLock.acquire(dir)) {
+            return runLocked(resolved, dir, args, out);
+        }
+    }
+
+    private static MetricsReport runLocked(Config resolved, Path dir, List<String> args, PrintStream out)
+            throws IOException {
         AtomicFiles.deleteLeftovers(dir); // temporary files of writes a kill interrupted
         StageTimes stages = new StageTimes(dir, "pipeline", args, resolved);
         Path teacher = stages.run("teacher", () -> teacher(resolved, dir, args, out));
