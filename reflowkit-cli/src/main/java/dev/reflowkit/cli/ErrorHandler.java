@@ -2,6 +2,7 @@ package dev.reflowkit.cli;
 
 import dev.reflowkit.config.ConfigException;
 import dev.reflowkit.io.DataFormatException;
+import dev.reflowkit.io.DirectoryLockedException;
 import dev.reflowkit.io.OutputPathException;
 import dev.reflowkit.sampling.SamplerDivergedException;
 import dev.reflowkit.train.CheckpointException;
@@ -16,8 +17,9 @@ import picocli.CommandLine;
 
 /**
  * Turns failures into one clear line on standard error and an exit code: 2 for bad input
- * (config, data, checkpoint, arguments, a missing file, an output path that cannot be written),
- * 1 for a run that failed (divergence, a full disk or other I/O failure). Set {@code REFLOW_DEBUG=1} for the stack trace.
+ * (config, data, checkpoint, arguments, a missing file, an output path that cannot be written, an
+ * output directory that another job holds locked), 1 for a run that failed (divergence, a full
+ * disk or other I/O failure). Set {@code REFLOW_DEBUG=1} for the stack trace.
  */
 final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
 
@@ -40,7 +42,8 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler {
         boolean input = e instanceof ConfigException || e instanceof DataFormatException
                 || e instanceof CheckpointException || e instanceof IllegalArgumentException
                 || e instanceof NoSuchFileException || e instanceof OutputPathException
-                || e instanceof NotDirectoryException || e instanceof AccessDeniedException;
+                || e instanceof NotDirectoryException || e instanceof AccessDeniedException
+                || e instanceof DirectoryLockedException;
         boolean failed = e instanceof NonFiniteLossException || e instanceof SamplerDivergedException
                 || e instanceof IOException || e instanceof IllegalStateException;
         if (!input && !failed) {

@@ -21,6 +21,7 @@ import dev.reflowkit.pipeline.Components;
 import dev.reflowkit.pipeline.Evaluations;
 import dev.reflowkit.pipeline.ModelEvaluation;
 import dev.reflowkit.pipeline.PointData;
+import dev.reflowkit.pipeline.Preflight;
 import dev.reflowkit.pipeline.RunData;
 import dev.reflowkit.pipeline.TrainedModel;
 import java.io.IOException;
@@ -147,19 +148,29 @@ final class EvalCommand implements Callable<Integer> {
             int classes = 0;
             if (classLabel != null) {
                 classes = emaModel.classes();
-                if (classes == 0) {
-                    throw new IllegalArgumentException("--class needs a class-conditional model, but " + model
-                            + " is unconditional (model.classes = 0)");
-                }
+                Preflight.classLabel("--class", classLabel, classes, model);
                 // every batch starts at a multiple of the class count, so sample i gets class i mod C
                 int batch = c.getInt("sample.batch_size");
                 c = c.with("sample.batch_size", Math.max(classes, batch - batch % classes));
             }
             int n = c.getInt("eval.count");
             int r = c.getInt("eval.repeats");
-            SampleEvaluation evaluation = ImageDataset.isImageSpec(c.getString("data.source"))
-                    ? Evaluations.create(c, RunData.load(c), n, classes, manager, System.out)
-                    : new SampleEvaluation(heldOut(c, stored, n), n, r, c.getLong("seed"), c.getInt("sample.batch_size"));
+            boolean ema = c.getString("sample.weights").equals("ema");
+            TrainedModel m = ema ? emaModel : TrainedModel.load(model, false, manager);
+            VelocityField field = classLabel != null
+                    ? new ClassifierFreeGuidance(m.conditional(), classLabel, guidance.weight == null ? 1.0 : guidance.weight)
+                    : guidance.field(m, model, ema, manager);
+            // every check before the feature network trains or anything is sampled: the samplers, the data's
+            // shape against the model's, eval.count against the held-out data
+            boolean images = ImageDataset.isImageSpec(c.getString("data.source"));
+            RunData imageData = images ? RunData.load(c) : null;
+            EvalData points = images ? null : heldOut(c, stored, n);
+            Preflight.evaluation(c, images ? Preflight.DataFacts.of(c, imageData)
+                    : Preflight.DataFacts.heldOutPoints(c.getString("data.source"), points.reference(0, 1).d()),
+                    m.sampleShape());
+            SampleEvaluation evaluation = images
+                    ? Evaluations.create(c, imageData, n, classes, manager, System.out)
+                    : new SampleEvaluation(points, n, r, c.getLong("seed"), c.getInt("sample.batch_size"));
             MetricsReport existing = null;
             if (append && Files.exists(out)) {
                 existing = MetricsReport.read(out);
@@ -171,11 +182,6 @@ final class EvalCommand implements Callable<Integer> {
                 }
             }
 
-            boolean ema = c.getString("sample.weights").equals("ema");
-            TrainedModel m = ema ? emaModel : TrainedModel.load(model, false, manager);
-            VelocityField field = classLabel != null
-                    ? new ClassifierFreeGuidance(m.conditional(), classLabel, guidance.weight == null ? 1.0 : guidance.weight)
-                    : guidance.field(m, model, ema, manager);
             List<EvalSetting> settings = ModelEvaluation.settings(c, solverName, model, m, manager, System.out);
             String runName = runName();
 

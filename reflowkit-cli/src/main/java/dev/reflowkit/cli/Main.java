@@ -1,6 +1,7 @@
 package dev.reflowkit.cli;
 
 import dev.reflowkit.engine.Engines;
+import dev.reflowkit.io.DirectoryLock;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -47,6 +48,7 @@ public final class Main implements Runnable {
      */
     public static int execute(String... args) {
         Engines.configureOffline();
+        DirectoryLock.setProcessCommand("reflow " + String.join(" ", args)); // named by the locks it holds
         return new CommandLine(new Main())
                 .setExecutionExceptionHandler(new ErrorHandler())
                 .setParameterExceptionHandler(ErrorHandler::usageError)

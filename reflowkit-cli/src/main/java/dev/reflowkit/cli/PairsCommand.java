@@ -24,7 +24,8 @@ import picocli.CommandLine.Option;
                 + " training point matched to it by optimal transport within blocks of pairs.block (exact, or"
                 + " entropic with pairs.sinkhorn_lambda > 0).",
             "Rerunning the same command resumes an interrupted store (intact shards are kept, missing or"
-                + " corrupted ones regenerated); other settings into an existing store are an error.",
+                + " corrupted ones regenerated); other settings into an existing store are an error. DIR is locked"
+                + " while pairs are written: a second job on it is refused, naming the holder.",
             "Settings: the teacher's stored configuration with --set overrides of pairs.* and sample.* options"
                 + " (see docs/CONFIG.md, section pairs)."
         })

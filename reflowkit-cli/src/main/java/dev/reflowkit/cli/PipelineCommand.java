@@ -12,7 +12,9 @@ import picocli.CommandLine.Option;
         header = "Teacher -> pairs -> ReFlow models -> evaluation, resumable, in one directory.",
         description = "Trains the teacher, draws pair stores from it (reflow.directions of each model),"
             + " trains one ReFlow model per preset of pipeline.models, and scores them all; every stage"
-            + " skips work already done in DIR, so a rerun resumes.")
+            + " skips work already done in DIR, so a rerun resumes (each training from its newest intact"
+            + " checkpoint). DIR is locked while the pipeline runs, and each stage's directory while the stage"
+            + " runs: a second job on them is refused, naming the holder.")
 final class PipelineCommand extends ConfigJobCommand {
 
     @Option(names = {"-o", "--out"}, paramLabel = "DIR", required = true,

@@ -14,6 +14,7 @@ import dev.reflowkit.io.AtomicFiles;
 import dev.reflowkit.io.Npy;
 import dev.reflowkit.pipeline.Components;
 import dev.reflowkit.pipeline.GridTuning;
+import dev.reflowkit.pipeline.Preflight;
 import dev.reflowkit.pipeline.RunRecord;
 import dev.reflowkit.pipeline.TrainedModel;
 import dev.reflowkit.report.ImageGrid;
@@ -140,16 +141,23 @@ final class SampleCommand implements Callable<Integer> {
                 System.out.print(c.toYaml());
                 return 0;
             }
+            // every check before any sampling or tuning: the class, the sampler, the PNG
+            if (classLabel != null) {
+                Preflight.classLabel("--class", classLabel, emaModel.classes(), model);
+            }
+            String gridName = c.getString("sample.grid");
+            Preflight.sampler(c, "sample.solver", c.getString("sample.solver"), "sample.grid", gridName, "sample.nfe",
+                    List.of(c.getInt("sample.nfe")));
+            if (png != null && !ImageShape.isImage(emaModel.sampleShape())) {
+                throw new IllegalArgumentException("--png needs an image model; " + model + " has samples of shape "
+                        + Arrays.toString(emaModel.sampleShape()) + "; leave out --png");
+            }
             boolean ema = c.getString("sample.weights").equals("ema");
             TrainedModel m = ema ? emaModel : TrainedModel.load(model, false, manager);
             VelocityField field;
             int batchSize = c.getInt("sample.batch_size");
             double cfgWeight = guidance.weight == null ? 1.0 : guidance.weight;
             if (classLabel != null) {
-                if (m.classes() == 0) {
-                    throw new IllegalArgumentException("--class " + classLabel + " needs a class-conditional model, but "
-                            + model + " is unconditional (model.classes = 0)");
-                }
                 field = new ClassifierFreeGuidance(m.conditional(), classLabel, cfgWeight);
                 if (classLabel == ClassifierFreeGuidance.SPREAD) {
                     // every batch starts at a multiple of the class count, so sample i gets class i mod C
@@ -158,7 +166,6 @@ final class SampleCommand implements Callable<Integer> {
             } else {
                 field = guidance.field(m, model, ema, manager);
             }
-            String gridName = c.getString("sample.grid");
             GridTuning tuning = gridName.equals(GridTuning.NAME)
                     ? new GridTuning(c, model, m.field(), m.sampleShape(), manager, System.out)
                     : null;
@@ -170,10 +177,6 @@ final class SampleCommand implements Callable<Integer> {
             System.arraycopy(m.sampleShape(), 0, shape, 1, m.sampleShape().length);
             Npy.write(out, g.data(), shape);
             if (png != null) {
-                if (!ImageShape.isImage(m.sampleShape())) {
-                    throw new IllegalArgumentException("--png needs an image model; " + model + " has samples of shape "
-                            + Arrays.toString(m.sampleShape()));
-                }
                 PointSet shown = g.points().head(Math.min(256, g.count()));
                 ImageGrid.builder().optColumns(16).optScale(ImageGrid.scaleFor(m.sampleShape(), 48)).build()
                         .write(png, shown, m.sampleShape());

@@ -2,12 +2,10 @@ package dev.reflowkit.cli;
 
 import dev.reflowkit.config.Config;
 import dev.reflowkit.pipeline.FlowTraining;
-import dev.reflowkit.train.CheckpointDirectory;
 import dev.reflowkit.train.TrainResult;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
-import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -21,7 +19,9 @@ import picocli.CommandLine.Model.CommandSpec;
         description = {"A teacher (1-rectified flow) trains on data.source. With reflow.teacher (a checkpoint)"
             + " and reflow.pairs (pair stores from `reflow pairs`) it trains a ReFlow model initialised"
             + " from the teacher; reflow.preset picks a recipe (baseline, rectified-flow, rfpp,"
-            + " simple-reflow)."})
+            + " simple-reflow).",
+            "DIR is locked while the run writes it: a second train, pipeline or ablate on DIR is refused with"
+            + " the holder's pid, host, start time and command; the lock of a killed run is taken over."})
 final class TrainCommand implements Callable<Integer> {
 
     @Spec
@@ -34,7 +34,10 @@ final class TrainCommand implements Callable<Integer> {
             description = "Run directory: model.ckpt, checkpoints/, train_log.jsonl, config.yaml, run.json.")
     Path out;
 
-    @Option(names = "--resume", description = "Continue from the newest checkpoint in DIR.")
+    @Option(names = "--resume", description = "Continue from the newest intact checkpoint in DIR:"
+            + " a damaged newer one (bad checksum, truncated) is set aside as .damaged with a warning naming it"
+            + " and the one used, so at most the steps after that one are trained again; with no intact"
+            + " checkpoint left it stops with an error. The result equals an uninterrupted run's.")
     boolean resume;
 
     /** {@inheritDoc} */
@@ -45,9 +48,8 @@ final class TrainCommand implements Callable<Integer> {
             System.out.print(c.toYaml());
             return 0;
         }
-        Optional<Path> existing = new CheckpointDirectory(out).latest();
         TrainResult r = FlowTraining.run(c, out, resume, spec.commandLine().getParseResult().originalArgs(), null);
-        if (existing.isPresent() && CheckpointDirectory.stepOf(existing.get()) == r.steps()) {
+        if (r.startStep() == r.steps()) {
             System.out.printf(Locale.ROOT, "nothing to do: %s already holds a finished run of %d steps%nmodel: %s%n",
                     out, r.steps(), r.checkpoint());
             return 0;

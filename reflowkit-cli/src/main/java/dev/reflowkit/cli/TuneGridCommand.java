@@ -8,8 +8,8 @@ import dev.reflowkit.engine.Engines;
 import dev.reflowkit.eval.GridTuner;
 import dev.reflowkit.eval.TunedGrids;
 import dev.reflowkit.pipeline.GridTuning;
+import dev.reflowkit.pipeline.Preflight;
 import dev.reflowkit.pipeline.TrainedModel;
-import dev.reflowkit.solver.Samplers;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -95,9 +95,7 @@ final class TuneGridCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("dopri5 is adaptive: it has no grid to tune; choose a fixed-step"
                         + " solver with --solver");
             }
-            for (int budget : nfe) {
-                Samplers.steps(solverName, budget); // every budget checked before any work
-            }
+            Preflight.sampler(c, "--solver", solverName, null, null, "--nfe", nfe); // every budget, before any work
             TrainedModel m = TrainedModel.load(model, c.getString("sample.weights").equals("ema"), manager);
             GridTuning tuning = new GridTuning(c, model, m.field(), m.sampleShape(), manager, System.err);
             System.out.println("mean squared distance to the dopri5 solution on " + c.getInt("sample.tune_count")

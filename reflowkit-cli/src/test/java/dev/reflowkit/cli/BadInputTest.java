@@ -83,8 +83,11 @@ class BadInputTest {
         Files.writeString(ckpts.resolve("text.ckpt"), "not a checkpoint\n");
         Files.write(ckpts.resolve("empty.ckpt"), new byte[0]);
         copyTree(root.resolve("teacher"), root.resolve("run-corrupt"));
+        // every checkpoint damaged: a resume has none to fall back to
         Path latest = root.resolve("run-corrupt/checkpoints/step-0000000010.ckpt");
         Files.write(latest, flipped(Files.readAllBytes(latest), good.length / 3));
+        Path previous = root.resolve("run-corrupt/checkpoints/step-0000000005.ckpt");
+        Files.write(previous, flipped(Files.readAllBytes(previous), good.length / 4));
 
         storeVariant("store-truncated", (dir, m) -> truncate(dir.resolve(shardFile(m, 0, "x0"))));
         storeVariant("store-flipped", (dir, m) -> {

@@ -67,6 +67,24 @@ final class ChildCli implements AutoCloseable {
     }
 
     /**
+     * The child's process id.
+     *
+     * @return the pid
+     */
+    long pid() {
+        return process.pid();
+    }
+
+    /**
+     * Whether the child is still running.
+     *
+     * @return true while it runs
+     */
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /**
      * Seconds since the child was started.
      *
      * @return elapsed seconds

@@ -37,6 +37,19 @@ class DemoTest {
         JsonNode m = JSON.readTree(metrics.toFile());
         checkSchema(m);
         assertTrue(Files.exists(out.resolve("config.yaml")) && Files.exists(out.resolve("run.json")));
+        JsonNode stages = JSON.readTree(out.resolve("run.json").toFile()).get("stages");
+        List<String> names = new java.util.ArrayList<>();
+        double sum = 0;
+        for (JsonNode s : stages) {
+            names.add(s.get("name").asText());
+            assertTrue(s.get("seconds").asDouble() >= 0, s.toString());
+            sum += s.get("seconds").asDouble();
+        }
+        assertEquals(List.of("teacher", "pairs/round1/backward", "reflow/baseline", "pairs/round1/backward",
+                "pairs/round1/forward", "reflow/simple-reflow", "evaluation", "report"), names);
+        double total = JSON.readTree(out.resolve("run.json").toFile()).get("total_seconds").asDouble();
+        assertTrue(total >= sum && sum > 0.5 * total, "stages " + sum + " s of " + total + " s");
+        assertTrue(r.out().contains("== stage times"), r.out());
         String html = Files.readString(out.resolve("report.html"));
         assertTrue(html.contains("data:image/png;base64,") && html.contains("simple-reflow"), "report.html");
         assertTrue(Files.exists(out.resolve("pairs/round1/backward/manifest.json")), "backward pairs");

@@ -3,6 +3,7 @@ package dev.reflowkit.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.reflowkit.io.AtomicFiles;
+import dev.reflowkit.io.DirectoryLock;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -171,7 +172,7 @@ final class KillLoop {
     }
 
     /**
-     * The job's lasting files and their sizes (logs and temporary files left out), to tell
+     * The job's lasting files and their sizes (logs, lock files and temporary files left out), to tell
      * whether a killed run left anything new.
      */
     private static String fingerprint(Path dir) throws IOException {
@@ -182,6 +183,7 @@ final class KillLoop {
             return s.filter(Files::isRegularFile)
                     .filter(p -> !AtomicFiles.isTemporary(p.getFileName().toString()))
                     .filter(p -> !p.getFileName().toString().endsWith(".jsonl"))
+                    .filter(p -> !p.getFileName().toString().startsWith(DirectoryLock.LOCK_FILE)) // lock, holder
                     .map(p -> dir.relativize(p) + ":" + p.toFile().length())
                     .sorted()
                     .collect(Collectors.joining("\n"));

@@ -84,7 +84,7 @@ class PairsCommandTest {
     void errorsAreOneLine() throws IOException {
         String tooMany = pairs(dir.resolve("too-many"), "--direction", "forward", "--count", "5000").inputError();
         assertTrue(tooMany.startsWith("reflow pairs: error: "), tooMany);
-        assertTrue(tooMany.contains("5000 pairs asked") && tooMany.contains("2000 training points"), tooMany);
+        assertTrue(tooMany.contains("count = 5000") && tooMany.contains("2000 training points"), tooMany);
         String bad = pairs(dir.resolve("bad"), "--direction", "sideways").inputError();
         assertTrue(bad.contains("sideways") && bad.contains("backward"), bad);
         String set = pairs(dir.resolve("bad"), "--direction", "backward", "--set", "train.lr=1").inputError();

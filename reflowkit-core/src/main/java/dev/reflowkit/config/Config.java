@@ -1,9 +1,11 @@
 package dev.reflowkit.config;
 
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * Immutable resolved configuration: one valid value for every option of a {@link ConfigSchema}.
@@ -17,17 +19,30 @@ import java.util.Map;
  * double lr = c.getDouble("train.lr");
  * String yaml = c.toYaml();                 // re-loads to an equal Config
  * Map<String, Object> changed = c.diffFromDefaults();   // {train.lr=2.0E-4}
+ * boolean chosen = c.isSet("train.lr");                  // true: with() sets it
  * }</pre>
+ *
+ * <p>Besides its values a config knows which options were <em>set</em> (by a configuration file,
+ * a {@code key=value} override or {@link #with}) rather than left at their defaults, so that a
+ * default may adapt to the data where a chosen value must not ({@link #isSet}). Equality and the
+ * YAML form hold the values only.
  */
 public final class Config {
 
     private final ConfigSchema schema;
     private final Map<String, Object> values;
+    private final Set<String> set;
 
-    /** Wraps already validated values, one per schema key, in schema order. */
+    /** Wraps already validated values, one per schema key, in schema order; none of them set. */
     Config(ConfigSchema schema, Map<String, Object> values) {
+        this(schema, values, Set.of());
+    }
+
+    /** Wraps already validated values and the keys among them that were set explicitly. */
+    Config(ConfigSchema schema, Map<String, Object> values, Set<String> set) {
         this.schema = schema;
         this.values = Collections.unmodifiableMap(new LinkedHashMap<>(values));
+        this.set = Set.copyOf(set);
     }
 
     /**
@@ -181,7 +196,26 @@ public final class Config {
         Object v = schema.option(key).coerce(value);
         Map<String, Object> copy = new LinkedHashMap<>(values);
         copy.put(key, v);
-        return new Config(schema, copy);
+        Set<String> keys = new HashSet<>(set);
+        keys.add(key);
+        return new Config(schema, copy, keys);
+    }
+
+    /**
+     * Whether an option was set explicitly: by the configuration file or a {@code key=value}
+     * override it was loaded with ({@link ConfigLoader#load}), by an override applied to a stored
+     * configuration ({@link ConfigLoader#fromMap}), or by {@link #with}. Options left at their
+     * defaults, those a preset filled in, and the values of a stored configuration are not set.
+     * Where a setting's default adapts to the data (e.g. {@code pairs.forward_count}), a set
+     * value is taken as the user's choice and never adapted.
+     *
+     * @param key the dotted key
+     * @return true if the option was set
+     * @throws ConfigException for an unknown key
+     */
+    public boolean isSet(String key) {
+        schema.option(key);
+        return set.contains(key);
     }
 
     /**

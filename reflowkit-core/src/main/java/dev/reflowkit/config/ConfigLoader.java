@@ -49,6 +49,7 @@ public final class ConfigLoader {
     /**
      * Loads a config: defaults, then the file, then the overrides; finally the settings of the
      * {@code reflow.preset} (if any) for every key neither the file nor an override set.
+     * The keys the file and the overrides name are the ones {@link Config#isSet set}.
      *
      * @param schema the options
      * @param fileOrNull a {@code .yaml}, {@code .yml} or {@code .json} file, or null for none
@@ -71,7 +72,7 @@ public final class ConfigLoader {
         if (schema.contains("reflow.preset")) {
             Presets.apply(schema, values, explicit);
         }
-        return new Config(schema, values);
+        return new Config(schema, values, explicit);
     }
 
     /** A view of the values that records which keys a file or an override set. */
@@ -119,7 +120,8 @@ public final class ConfigLoader {
 
     /**
      * Rebuilds a config from a nested map (e.g. the configuration stored in a checkpoint, from
-     * {@link Config#toNestedMap()}), then applies overrides.
+     * {@link Config#toNestedMap()}), then applies overrides. The overrides' keys are the ones
+     * {@link Config#isSet set}: the stored values count as defaults.
      *
      * @param schema the options
      * @param nested the nested map of values
@@ -130,12 +132,13 @@ public final class ConfigLoader {
     public static Config fromMap(ConfigSchema schema, Map<String, Object> nested, List<String> overrides) {
         Map<String, Object> values = new LinkedHashMap<>(schema.defaults().toFlatMap());
         apply(schema, JSON.valueToTree(nested), values, "in stored configuration", true);
+        Set<String> explicit = new HashSet<>();
         if (overrides != null) {
             for (String o : overrides) {
-                applyOverride(schema, o, values);
+                applyOverride(schema, o, new Recording(values, explicit));
             }
         }
-        return new Config(schema, values);
+        return new Config(schema, values, explicit);
     }
 
     /**

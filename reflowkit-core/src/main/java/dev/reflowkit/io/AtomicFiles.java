@@ -193,7 +193,8 @@ public final class AtomicFiles {
         return dir;
     }
 
-    private static void createDirectories(Path dir, Path target) throws IOException {
+    /** Creates {@code dir}; errors name the file about to be written there. */
+    static void createDirectories(Path dir, Path target) throws IOException {
         createDirectories(dir, "cannot write " + target);
     }
 

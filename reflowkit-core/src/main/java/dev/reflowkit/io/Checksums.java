@@ -41,6 +41,19 @@ public final class Checksums {
         return HexFormat.of().formatHex(digest().digest(bytes));
     }
 
+    /**
+     * The SHA-256 of the first bytes of an array.
+     *
+     * @param bytes the bytes
+     * @param length how many of them, from the start
+     * @return 64 hex digits
+     */
+    public static String sha256(byte[] bytes, int length) {
+        MessageDigest md = digest();
+        md.update(bytes, 0, length);
+        return HexFormat.of().formatHex(md.digest());
+    }
+
     private static MessageDigest digest() {
         try {
             return MessageDigest.getInstance("SHA-256");

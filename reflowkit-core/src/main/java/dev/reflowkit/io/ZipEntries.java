@@ -1,5 +1,6 @@
 package dev.reflowkit.io;
 
+import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -25,8 +26,26 @@ public final class ZipEntries {
      * @throws IOException if it cannot be read or is truncated
      */
     public static Map<String, byte[]> read(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return read(in);
+        }
+    }
+
+    /**
+     * The entries of a zip file held in memory, by name, in file order.
+     *
+     * @param zipBytes the zip file's bytes
+     * @return the entries' bytes; empty for bytes with no entries
+     * @throws ZipException if the bytes are not a valid zip
+     * @throws IOException if they are truncated
+     */
+    public static Map<String, byte[]> read(byte[] zipBytes) throws IOException {
+        return read(new ByteArrayInputStream(zipBytes));
+    }
+
+    private static Map<String, byte[]> read(InputStream in) throws IOException {
         Map<String, byte[]> entries = new LinkedHashMap<>();
-        try (InputStream in = Files.newInputStream(file); ZipInputStream zip = new ZipInputStream(in)) {
+        try (ZipInputStream zip = new ZipInputStream(in)) {
             ZipEntry e;
             while ((e = zip.getNextEntry()) != null) {
                 ByteArrayOutputStream buf = new ByteArrayOutputStream();

@@ -14,8 +14,10 @@ import dev.reflowkit.engine.Engines;
 import dev.reflowkit.io.AtomicFiles;
 import dev.reflowkit.io.Checksums;
 import dev.reflowkit.io.DataFormatException;
+import dev.reflowkit.io.DirectoryLock;
 import dev.reflowkit.io.IOConsumer;
 import dev.reflowkit.pipeline.Components;
+import dev.reflowkit.pipeline.Preflight;
 import dev.reflowkit.pipeline.RunData;
 import dev.reflowkit.pipeline.TrainedModel;
 import dev.reflowkit.solver.DormandPrinceSolver;
@@ -26,13 +28,9 @@ import dev.reflowkit.train.CheckpointException;
 import dev.reflowkit.train.Checkpoints;
 import dev.reflowkit.train.StepRandom;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
-import java.nio.channels.OverlappingFileLockException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -86,9 +84,6 @@ public final class PairGeneration {
 
     /** Stream id of the default pair seed, derived from the run seed. */
     public static final long STREAM_PAIR_SEED = 201;
-
-    /** A lock file held while a run writes a store, so two runs never write one store at once. */
-    static final String LOCK_FILE = ".lock";
 
     private final Path teacher;
     private final PairDirection direction;
@@ -178,8 +173,6 @@ public final class PairGeneration {
         Config c = config == null ? stored : config;
         String solver = c.getString("pairs.solver");
         boolean adaptive = solver.equals(DormandPrinceSolver.NAME);
-        int n = count != null ? count
-                : direction == PairDirection.FORWARD ? c.getInt("pairs.forward_count") : c.getInt("pairs.count");
         long pairSeed = seed != null ? seed
                 : c.getLong("pairs.seed") >= 0 ? c.getLong("pairs.seed")
                 : StepRandom.derive(c.getLong("seed"), 0, STREAM_PAIR_SEED);
@@ -188,10 +181,8 @@ public final class PairGeneration {
             throw new IllegalArgumentException("pairs.workers must be >= 1, got " + nWorkers);
         }
         int classes = stored.getInt("model.classes");
-        if (classes > 0 && direction == PairDirection.PROJECTED) {
-            throw new IllegalArgumentException("projected pairs of a class-conditional teacher are not supported (a"
-                    + " generated sample's class and the matched real point's could differ); use backward and forward"
-                    + " pairs");
+        if (classes > 0 && direction == PairDirection.PROJECTED) { // before the data are loaded
+            Preflight.pairs(c, direction, classes, 0, stored.getString("data.source"), count);
         }
         PointSet train = null;
         int[] trainLabels = null;
@@ -211,32 +202,18 @@ public final class PairGeneration {
                         + " but its samples have shape " + Arrays.toString(sampleShape));
             }
         }
-        if (direction == PairDirection.FORWARD) {
-            if (count == null && n == 0) {
-                n = trainPoints;
-            }
-            if (n > trainPoints) {
-                throw new IllegalArgumentException("forward pairs use one training point each: " + n
-                        + " pairs asked, but the teacher has " + trainPoints + " training points ("
-                        + stored.getString("data.source") + "); lower the count (pairs.forward_count)");
-            }
+        // the count (forward pairs: at most the training points, the default adapting), projection, guidance, sampler
+        Preflight.PairCount pairCount = Preflight.pairs(c, direction, classes, trainPoints,
+                stored.getString("data.source"), count);
+        if (pairCount.note() != null) {
+            report(pairCount.note());
         }
-        if (n < 1) {
-            throw new IllegalArgumentException("the pair count must be >= 1, got " + n);
-        }
+        int n = pairCount.count();
         PairSettings.Projection projection = null;
         int shardSize = c.getInt("pairs.shard_size");
         if (direction == PairDirection.PROJECTED) {
             projection = new PairSettings.Projection(c.getDouble("pairs.sinkhorn_lambda"), c.getInt("pairs.block"),
                     ProjectedPairs.ASSIGNMENT);
-            if (shardSize % projection.block() != 0) {
-                throw new IllegalArgumentException("projected pairs need pairs.shard_size (" + shardSize
-                        + ") to be a multiple of pairs.block (" + projection.block() + ")");
-            }
-            if (trainPoints < projection.block()) {
-                throw new IllegalArgumentException("projected pairs draw pairs.block = " + projection.block()
-                        + " distinct training points per block, but the teacher has only " + trainPoints);
-            }
         }
         SamplerPlan plan = plan(c, direction.fromNoise());
         List<Double> times = new ArrayList<>();
@@ -294,28 +271,19 @@ public final class PairGeneration {
      * @param storeDir the store directory (created if missing)
      * @return what the run did
      * @throws IOException if the teacher, its data or the store cannot be read or written
+     * @throws dev.reflowkit.io.DirectoryLockedException if another job holds the store's {@link
+     *     DirectoryLock} (a run holds it from the moment its inputs are checked to its end)
      * @throws IllegalArgumentException if the settings are invalid or differ from those of an
      *     existing store in the directory (nothing is written then)
      * @throws dev.reflowkit.sampling.SamplerDivergedException if the teacher's ODE produces a
      *     non-finite pair (that shard is not written)
      */
+    @SuppressWarnings("try") // the lock is held for the block
     public PairGenerationResult run(Path storeDir) throws IOException {
         long t0 = System.nanoTime();
         Prepared p = prepare();
         requireStoreOrEmpty(storeDir);
-        AtomicFiles.createDirectories(storeDir);
-        try (FileChannel lockFile = FileChannel.open(storeDir.resolve(LOCK_FILE), StandardOpenOption.CREATE,
-                StandardOpenOption.WRITE)) {
-            FileLock lock;
-            try {
-                lock = lockFile.tryLock();
-            } catch (OverlappingFileLockException e) {
-                lock = null;
-            }
-            if (lock == null) {
-                throw new IllegalStateException("another run is writing the pair store " + storeDir
-                        + " (" + LOCK_FILE + " is locked); wait for it to finish");
-            }
+        try (DirectoryLock lock = DirectoryLock.acquire(storeDir)) {
             return runLocked(p, storeDir, t0);
         }
     }
@@ -538,7 +506,8 @@ public final class PairGeneration {
     /**
      * Opens the store for a run whose shards are generated elsewhere (a Spark job's driver): an
      * existing store must have the same settings and keeps its intact shards; a new one gets its
-     * manifest. Nothing is generated.
+     * manifest. Nothing is generated. The caller holds the store's {@link DirectoryLock} from here
+     * to its last {@link #commit}.
      *
      * @param storeDir the store directory (created if missing)
      * @return the settings, the shards already finished and those left to generate

@@ -9,6 +9,7 @@ import dev.reflowkit.engine.Engines;
 import dev.reflowkit.eval.EvalRun;
 import dev.reflowkit.eval.MetricsReport;
 import dev.reflowkit.io.AtomicFiles;
+import dev.reflowkit.io.DirectoryLock;
 import dev.reflowkit.metrics.MetricSummaries;
 import dev.reflowkit.metrics.MetricSummary;
 import dev.reflowkit.train.FlowTrainer;
@@ -44,6 +45,9 @@ public final class Ablation {
 
     /** The name of the simple-reflow row with every improvement. */
     static final String ALL_SEVEN = "simple-reflow (all seven)";
+
+    /** The row of simple-reflow with loss normalization by the time-bin EMA instead of per sample. */
+    static final String TIME_BIN_EMA = "simple-reflow − per-sample + time-bin-ema loss normalization (ours)";
 
     /**
      * One row of the ablation: a preset and the changes laid on it.
@@ -117,6 +121,10 @@ public final class Ablation {
                 o.add("eval.grid=" + evalGrid);
                 out.add(new Variant("simple-reflow − sampler (" + grid + " grid)", "simple-reflow", o, ALL_SEVEN));
             }
+            // Loss normalization by a weight of t alone (ours), which keeps Proposition 1 on mixed stores.
+            List<String> o = new ArrayList<>(all);
+            o.add("loss.weight=time-bin-ema");
+            out.add(new Variant(TIME_BIN_EMA, "simple-reflow", o, null));
         }
         return out;
     }
@@ -124,16 +132,30 @@ public final class Ablation {
     /**
      * Runs the ablation.
      *
-     * @param config the configuration (teacher, pairs, eval, {@code ablate.*})
-     * @param dir the ablation directory (the teacher and pairs are shared with a pipeline layout)
+     * @param given the configuration (teacher, pairs, eval, {@code ablate.*})
+     * @param dir the ablation directory (the teacher and pairs are shared with a pipeline layout);
+     *     its {@link DirectoryLock} is held throughout, each stage's directory's while the stage runs
      * @param args the command line
      * @param out where to print progress
      * @return the table rows as JSON-ready maps
      * @throws IOException if outputs cannot be written
+     * @throws IllegalArgumentException if a row's setting cannot work with the data ({@link
+     *     Preflight#ablation}): before the teacher trains and before anything is written
+     * @throws dev.reflowkit.io.DirectoryLockedException if another job holds {@code dir}
      */
+    @SuppressWarnings("try") // the lock is held for the block
     public static List<Map<String, Object>> run(Config given, Path dir, List<String> args, PrintStream out)
             throws IOException {
         Config config = Pipeline.withGivenTeacher(given);
+        // every row's checks, before the teacher trains or anything is written
+        Preflight.ablation(config).notes().forEach(note -> out.println("== " + note));
+        try (DirectoryLock lock = DirectoryLock.acquire(dir)) {
+            return runLocked(config, dir, args, out);
+        }
+    }
+
+    private static List<Map<String, Object>> runLocked(Config config, Path dir, List<String> args, PrintStream out)
+            throws IOException {
         RunRecord.write(dir, "ablate", args, config, Map.of());
         Path teacher = Pipeline.teacher(config, dir, args, out);
         Path pairsDir = dir.resolve("pairs").resolve("round1");
@@ -154,20 +176,11 @@ public final class Ablation {
         for (Variant v : variants(config, images)) {
             Table table = new Table(v.name(), v.overrides());
             for (int seed : seeds) {
-                Config base = config.with("pipeline.reflow_set", withSeed(config.getStringList("pipeline.reflow_set"), seed));
-                Config model = Pipeline.modelConfig(base, v.preset(), teacher, pairsDir);
-                for (String o : v.overrides()) {
-                    int eq = o.indexOf('=');
-                    String key = o.substring(0, eq);
-                    model = model.with(key, model.schema().option(key).parse(o.substring(eq + 1)));
-                }
-                List<String> stores = new ArrayList<>();
+                Config model = variantConfig(config, v, seed, teacher, pairsDir);
                 for (String direction : model.getStringList("reflow.directions")) {
                     // Pairs are shared by every variant and seed: drawn with the base configuration.
                     PairStages.generate(config, teacher, direction, pairsDir.resolve(direction), out);
-                    stores.add(pairsDir.resolve(direction).toString());
                 }
-                model = model.with("reflow.pairs", stores);
                 Path runDir = dir.resolve("runs").resolve(slug(v.model() == null ? v.name() : v.model()) + "-seed" + seed);
                 if (v.model() == null) {
                     out.println("== " + v.name() + " (seed " + seed + ") -> " + runDir);
@@ -182,6 +195,33 @@ public final class Ablation {
             writeTables(config, rows, dir);
         }
         return rows;
+    }
+
+    /**
+     * The configuration of one row's ReFlow run for one seed: the row's preset on the ablation's
+     * configuration (with {@code pipeline.reflow_set} and {@code seed=K}), then the row's changes,
+     * trained on the stores of its directions in {@code pairsDir}.
+     *
+     * @param config the ablation's configuration
+     * @param v the row
+     * @param seed the ReFlow seed
+     * @param teacher the teacher checkpoint
+     * @param pairsDir the folder of the shared pair stores
+     * @return the run's configuration
+     */
+    static Config variantConfig(Config config, Variant v, int seed, Path teacher, Path pairsDir) {
+        Config base = config.with("pipeline.reflow_set", withSeed(config.getStringList("pipeline.reflow_set"), seed));
+        Config model = Pipeline.modelConfig(base, v.preset(), teacher, pairsDir);
+        for (String o : v.overrides()) {
+            int eq = o.indexOf('=');
+            String key = o.substring(0, eq);
+            model = model.with(key, model.schema().option(key).parse(o.substring(eq + 1)));
+        }
+        List<String> stores = new ArrayList<>();
+        for (String direction : model.getStringList("reflow.directions")) {
+            stores.add(pairsDir.resolve(direction).toString());
+        }
+        return model.with("reflow.pairs", stores);
     }
 
     /** The data-vs-data floor at the evaluation size, for the same seeds (one column, every metric). */

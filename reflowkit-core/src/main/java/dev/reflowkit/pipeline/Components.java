@@ -94,6 +94,25 @@ public final class Components {
         return net;
     }
 
+    /**
+     * Checks that the configured network suits a sample shape, without creating its parameters:
+     * what {@link #model} would refuse (an mlp for images, a unet for flat samples, unet levels
+     * that do not divide the image, attention at a size no level has, widths GroupNorm cannot
+     * split). An imported network ({@code model.type torchscript}) is checked against its module
+     * when it is loaded.
+     *
+     * @param config the configuration ({@code model.*})
+     * @param sampleShape the shape of one sample
+     * @throws IllegalArgumentException naming what does not fit
+     */
+    public static void checkModel(Config config, long[] sampleShape) {
+        switch (config.getString("model.type")) {
+            case "mlp" -> mlp(config, sampleShape);
+            case "unet" -> unet(config, sampleShape);
+            default -> { }
+        }
+    }
+
     private static MlpVelocityNet mlp(Config config, long[] sampleShape) {
         if (sampleShape.length != 1) {
             throw new IllegalArgumentException("model.type mlp needs flat samples, got shape "

@@ -9,6 +9,7 @@ import dev.reflowkit.coupling.Coupling;
 import dev.reflowkit.coupling.IndependentCoupling;
 import dev.reflowkit.data.LabeledPoints;
 import dev.reflowkit.engine.Engines;
+import dev.reflowkit.io.DirectoryLock;
 import dev.reflowkit.model.ImportedModule;
 import dev.reflowkit.train.Checkpoint;
 import dev.reflowkit.train.CheckpointDirectory;
@@ -60,42 +61,34 @@ public final class FlowTraining {
     /**
      * Trains (or resumes, or finds already complete) a teacher or a ReFlow model.
      *
+     * <p>Once every input is read and checked, the run directory's {@link DirectoryLock} is taken
+     * and held to the end, and the directory's state (fresh, or the checkpoint to resume) is
+     * checked again under it: two jobs never train into one directory.
+     *
      * @param config the resolved configuration
      * @param outputDir the run directory
-     * @param resume continue from the newest checkpoint if any
+     * @param resume continue from the newest intact checkpoint if any (a damaged newer one is set
+     *     aside with a warning, {@link FlowTrainer#run})
      * @param args the command line, for the run record
      * @param progress the progress display, or null for standard error
      * @return the training result
      * @throws IOException if the run directory cannot be written
+     * @throws dev.reflowkit.io.DirectoryLockedException if another job holds the run directory
      * @throws IllegalArgumentException if not resuming over an existing run, or resuming with an
      *     incompatible configuration (nothing is written then)
+     * @throws dev.reflowkit.train.CheckpointException if resuming and no checkpoint is intact
      */
     public static TrainResult run(Config config, Path outputDir, boolean resume, List<String> args,
             ProgressBar progress) throws IOException {
         boolean reflow = !config.getString("reflow.teacher").isEmpty();
-        int classes = config.getInt("model.classes");
-        if (!reflow && config.getString("loss.weight").equals("per-sample")) {
-            throw new IllegalArgumentException("loss.weight = per-sample on a teacher run: 1/sg[l_i] weights each"
-                    + " sample by its own loss, which on the independent coupling pulls the model toward the"
-                    + " conditional mode instead of the flow-matching minimiser (docs/PRESETS.md); use"
-                    + " loss.weight=time-bin-ema (depends on t only) for a normalised teacher loss");
-        }
         // The ReFlow phase's own dropout is what the model trains with: recorded in its checkpoints.
         double reflowDropout = config.getDouble("reflow.dropout");
         Config modelConfig = reflow && reflowDropout >= 0 ? config.with("model.dropout", reflowDropout) : config;
-        CheckpointDirectory checkpoints = new CheckpointDirectory(outputDir);
-        boolean complete = false;
-        if (!resume) {
-            checkpoints.requireFresh(); // before anything is written over the existing run
-        } else {
-            Optional<Path> latest = checkpoints.latest();
-            if (latest.isPresent()) {
-                complete = requireCompatible(modelConfig, config, latest.get()) >= config.getLong("train.steps");
-            }
-        }
+        // the directory's state is checked before anything is read or written, and again under its lock
+        checkState(modelConfig, config, outputDir, resume, false);
         ReflowInputs inputs = reflow ? ReflowInputs.open(config) : null;
         try {
-            return train(config, modelConfig, outputDir, resume, complete, args, progress, inputs);
+            return train(config, modelConfig, outputDir, resume, args, progress, inputs);
         } finally {
             if (inputs != null) {
                 inputs.close();
@@ -103,8 +96,30 @@ public final class FlowTraining {
         }
     }
 
+    /**
+     * Checks that the run directory can take this run: no other job may hold it; without resume it
+     * must hold no run; with resume, its newest intact checkpoint must have a compatible
+     * configuration.
+     *
+     * @param locked whether this process holds the directory's lock (the check under it)
+     * @return whether the run is already complete (resumed at its last step)
+     */
+    private static boolean checkState(Config modelConfig, Config config, Path outputDir, boolean resume,
+            boolean locked) throws IOException {
+        if (!locked) {
+            DirectoryLock.requireFree(outputDir); // a run in progress is named as such, not as a finished one
+        }
+        CheckpointDirectory checkpoints = new CheckpointDirectory(outputDir);
+        if (!resume) {
+            checkpoints.requireFresh(); // before anything is written over the existing run
+            return false;
+        }
+        return requireCompatible(modelConfig, config, checkpoints) >= config.getLong("train.steps");
+    }
+
+    @SuppressWarnings("try") // the lock is held for the block
     private static TrainResult train(Config config, Config modelConfig, Path outputDir, boolean resume,
-            boolean complete, List<String> args, ProgressBar progress, ReflowInputs inputs) throws IOException {
+            List<String> args, ProgressBar progress, ReflowInputs inputs) throws IOException {
         boolean reflow = inputs != null;
         int classes = config.getInt("model.classes");
         Coupling coupling;
@@ -117,6 +132,7 @@ public final class FlowTraining {
                             + store.settings().classes() + " classes, but model.classes = " + classes);
                 }
             }
+            Preflight.loss(config, coupling.sampleShape(), "the pair stores");
             extra.putAll(inputs.describe());
             if (config.getString("loss.weight").equals("per-sample") && !inputs.deterministicCoupling()) {
                 String warning = "loss.weight = per-sample on " + inputs.directions() + " pairs: with forward"
@@ -127,12 +143,10 @@ public final class FlowTraining {
             }
         } else {
             RunData data = RunData.load(config);
+            // loss weight, model type, class count, network and loss against the data: before anything is written
+            Preflight.teacher(config, Preflight.DataFacts.of(config, data));
             if (classes > 0) {
                 LabeledPoints labeled = data.labeled(config);
-                if (labeled.classes() != classes) {
-                    throw new IllegalArgumentException("model.classes = " + classes + " but data set "
-                            + config.getString("data.source") + " has " + labeled.classes() + " classes");
-                }
                 coupling = new IndependentCoupling(labeled.points(), labeled.labels(), data.sampleShape());
             } else {
                 coupling = new IndependentCoupling(data.train(), null, data.sampleShape());
@@ -148,10 +162,6 @@ public final class FlowTraining {
             }
         }
         boolean imported = modelConfig.getString("model.type").equals(Components.TORCHSCRIPT);
-        if (imported && !reflow) {
-            throw new IllegalArgumentException("model.type torchscript: an imported network is a teacher already"
-                    + " (reflow import); ReflowKit trains it only as a ReFlow model (reflow.teacher set)");
-        }
         // An imported teacher with a ReflowKit student (model.type mlp or unet): the student cannot
         // start from the teacher's weights, so it learns the teacher's pairs from scratch (distillation).
         boolean distilled = teacherModule != null && !imported;
@@ -172,28 +182,31 @@ public final class FlowTraining {
             if (reflow && !distilled) {
                 ReflowInputs.initializeFromTeacher(model, Path.of(config.getString("reflow.teacher")), manager);
             }
-            // recorded once every input has been read and checked: a rejected run writes nothing
-            if (!complete) { // a finished run keeps the record of the command that trained it
-                RunRecord.write(outputDir, "train", args, modelConfig, extra);
+            // locked once every input has been read and checked: a rejected run writes nothing
+            try (DirectoryLock lock = DirectoryLock.acquire(outputDir)) {
+                boolean complete = checkState(modelConfig, config, outputDir, resume, true); // as it is now
+                if (!complete) { // a finished run keeps the record of the command that trained it
+                    RunRecord.write(outputDir, "train", args, modelConfig, extra);
+                }
+                FlowTrainer.Builder b = FlowTrainer.builder()
+                        .setModel(model, manager)
+                        .setCoupling(coupling)
+                        .setTimeDistribution(Components.timeDistribution(config))
+                        .setLoss(Components.loss(config))
+                        .setSettings(Components.trainSettings(config))
+                        .setOutputDir(outputDir)
+                        .optConfig(modelConfig.toNestedMap());
+                if (imported) {
+                    b.optModule(teacherModule.torchscript(), teacherModule.descriptor());
+                }
+                if (classes > 0) {
+                    b.optLabelDropout(classes, config.getDouble("model.label_dropout"));
+                }
+                if (progress != null) {
+                    b.optProgress(progress);
+                }
+                return b.build().run(resume);
             }
-            FlowTrainer.Builder b = FlowTrainer.builder()
-                    .setModel(model, manager)
-                    .setCoupling(coupling)
-                    .setTimeDistribution(Components.timeDistribution(config))
-                    .setLoss(Components.loss(config))
-                    .setSettings(Components.trainSettings(config))
-                    .setOutputDir(outputDir)
-                    .optConfig(modelConfig.toNestedMap());
-            if (imported) {
-                b.optModule(teacherModule.torchscript(), teacherModule.descriptor());
-            }
-            if (classes > 0) {
-                b.optLabelDropout(classes, config.getDouble("model.label_dropout"));
-            }
-            if (progress != null) {
-                b.optProgress(progress);
-            }
-            return b.build().run(resume);
         }
     }
 
@@ -202,15 +215,22 @@ public final class FlowTraining {
      * length, the checkpoint and log intervals, and the sampling and evaluation settings may change.
      * Checkpoints record the configuration the model trains with ({@code modelConfig}: a ReFlow
      * run's own dropout); those written before recorded the teacher's dropout ({@code config}),
-     * and continue too.
+     * and continue too. The checkpoint compared is the one a resume starts from: the newest intact.
      *
-     * @return the step the checkpoint was written at
+     * @return the step that checkpoint was written at, -1 if there is none
      */
-    private static long requireCompatible(Config modelConfig, Config config, Path checkpoint) {
+    private static long requireCompatible(Config modelConfig, Config config, CheckpointDirectory checkpoints)
+            throws IOException {
         Config stored;
         long step;
+        Path checkpoint;
         try (NDManager m = Engines.newManager()) {
-            Checkpoint c = Checkpoints.read(checkpoint, m);
+            Optional<CheckpointDirectory.Intact> intact = checkpoints.newestIntact(m);
+            if (intact.isEmpty()) {
+                return -1;
+            }
+            checkpoint = intact.get().file();
+            Checkpoint c = intact.get().checkpoint();
             stored = ConfigLoader.fromMap(ReflowConfig.schema(), c.config());
             step = c.state().step();
         }

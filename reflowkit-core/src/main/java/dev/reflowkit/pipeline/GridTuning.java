@@ -13,6 +13,7 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
@@ -74,6 +75,36 @@ public final class GridTuning {
             return new UniformGrid(); // one interval, [1, 0]: nothing to tune
         }
         return grids.find(solver, nfe).orElseGet(() -> tune(solver, nfe)).grid();
+    }
+
+    /**
+     * The tuned grids recorded beside a checkpoint for a solver and NFE budgets, for a job that
+     * cannot tune (a Spark evaluation's tasks): every budget of more than one interval must have
+     * one, checked before any work starts; one-interval budgets need none ({@code [1, 0]}).
+     *
+     * @param checkpoint the model's checkpoint
+     * @param solver a fixed-step solver
+     * @param nfes the NFE budgets
+     * @return the recorded grid times by NFE (one-interval budgets absent)
+     * @throws IOException if the checkpoint or its sidecar cannot be read
+     * @throws IllegalArgumentException naming the first budget without a recorded grid, and how to
+     *     record one
+     */
+    public static Map<Integer, double[]> recorded(Path checkpoint, String solver, List<Integer> nfes)
+            throws IOException {
+        TunedGrids recorded = TunedGrids.read(checkpoint);
+        Map<Integer, double[]> out = new LinkedHashMap<>();
+        for (int nfe : nfes) {
+            if (Samplers.steps(solver, nfe) == 1) {
+                continue;
+            }
+            GridTuner.Result r = recorded.find(solver, nfe).orElseThrow(() -> new IllegalArgumentException("grid "
+                    + NAME + ": no " + solver + " grid for NFE " + nfe + " is recorded beside " + checkpoint + " ("
+                    + TunedGrids.sidecar(checkpoint) + "), and this job cannot tune one; run reflow tune-grid -m "
+                    + checkpoint + " --solver " + solver + " --nfe " + nfe + " first, or choose another grid"));
+            out.put(nfe, r.times());
+        }
+        return out;
     }
 
     /**

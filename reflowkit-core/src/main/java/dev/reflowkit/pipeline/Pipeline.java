@@ -8,6 +8,7 @@ import dev.reflowkit.config.Presets;
 import dev.reflowkit.engine.Engines;
 import dev.reflowkit.eval.MetricsReport;
 import dev.reflowkit.io.AtomicFiles;
+import dev.reflowkit.io.DirectoryLock;
 import dev.reflowkit.report.HtmlReport;
 import dev.reflowkit.train.Checkpoints;
 import dev.reflowkit.train.FlowTrainer;
@@ -33,7 +34,15 @@ import java.util.Map;
  * </pre>
  *
  * <p>Every stage resumes or skips work already done in {@code DIR}, so rerunning the same command
- * after an interruption continues where it stopped.
+ * after an interruption continues where it stopped. Before the first stage, {@link Preflight}
+ * checks every stage's settings against the data, so a setting that cannot work stops the job
+ * before it trains anything.
+ *
+ * <p>Locks ({@link DirectoryLock}): the pipeline holds {@code DIR}'s lock from start to end, and
+ * each stage holds its own directory's while it runs ({@code DIR/teacher}, each pair store, each
+ * ReFlow run), so a second pipeline on {@code DIR} is refused at once, and a {@code reflow train}
+ * or {@code reflow pairs} into a stage's directory is refused while that stage runs. The locks
+ * nest without deadlock because no two of them are on the same directory.
  */
 public final class Pipeline {
 
@@ -48,39 +57,65 @@ public final class Pipeline {
      * @param out where to print progress
      * @return the metrics report (also written to {@code DIR/metrics.json})
      * @throws IOException if outputs cannot be written
+     * @throws IllegalArgumentException if a setting cannot work with the data ({@link Preflight#pipeline}):
+     *     before any stage starts and before anything is written
+     * @throws dev.reflowkit.io.DirectoryLockedException if another job holds {@code DIR}
      */
+    @SuppressWarnings("try") // the lock is held for the block
     public static MetricsReport run(Config config, Path dir, List<String> args, PrintStream out) throws IOException {
+        Config resolved = withGivenTeacher(config);
+        // every check the configuration and the data allow, before the first stage writes anything
+        Preflight.pipeline(resolved).notes().forEach(note -> out.println("== " + note));
+        try (DirectoryLock lock = DirectoryLock.acquire(dir)) {
+            return runLocked(resolved, dir, args, out);
+        }
+    }
+
+    private static MetricsReport runLocked(Config resolved, Path dir, List<String> args, PrintStream out)
+            throws IOException {
         AtomicFiles.deleteLeftovers(dir); // temporary files of writes a kill interrupted
-        config = withGivenTeacher(config);
-        RunRecord.write(dir, "pipeline", args, config, Map.of());
-        Path teacher = teacher(config, dir, args, out);
+        StageTimes stages = new StageTimes(dir, "pipeline", args, resolved);
+        Path teacher = stages.run("teacher", () -> teacher(resolved, dir, args, out));
 
         Map<String, Path> models = new LinkedHashMap<>();
         models.put("teacher", teacher);
-        for (String preset : config.getStringList("pipeline.models")) {
+        for (String preset : resolved.getStringList("pipeline.models")) {
             Path current = teacher;
-            int rounds = config.getInt("reflow.rounds");
+            int rounds = resolved.getInt("reflow.rounds");
             for (int round = 1; round <= rounds; round++) {
                 Path pairsDir = dir.resolve("pairs").resolve(round == 1 ? "round1" : preset + "-round" + round);
-                Config model = modelConfig(config, preset, current, pairsDir);
+                Config model = modelConfig(resolved, preset, current, pairsDir);
+                Path from = current;
                 for (String direction : model.getStringList("reflow.directions")) {
-                    out.println("== pairs: " + direction + " from " + current + " -> " + pairsDir.resolve(direction));
-                    PairStages.generate(model, current, direction, pairsDir.resolve(direction), out);
+                    Path store = pairsDir.resolve(direction);
+                    out.println("== pairs: " + direction + " from " + current + " -> " + store);
+                    stages.run(dir.relativize(store).toString(), () -> {
+                        PairStages.generate(model, from, direction, store, out);
+                        return null;
+                    });
                 }
                 String name = rounds == 1 ? preset : preset + "-round" + round;
                 Path modelDir = dir.resolve("reflow").resolve(name);
                 out.println("== reflow: " + name + " -> " + modelDir);
-                FlowTraining.run(model, modelDir, true, args, null);
+                stages.run(dir.relativize(modelDir).toString(), () -> {
+                    FlowTraining.run(model, modelDir, true, args, null);
+                    return null;
+                });
                 current = modelDir.resolve(FlowTrainer.FINAL_CHECKPOINT);
             }
             models.put(preset, current);
         }
         out.println("== evaluation");
-        MetricsReport report = ModelEvaluation.evaluate(config, models, out, true, dir.resolve("evaluation"));
+        MetricsReport report = stages.run("evaluation",
+                () -> ModelEvaluation.evaluate(resolved, models, out, true, dir.resolve("evaluation")));
         report.write(dir.resolve("metrics.json"));
         out.println("== wrote " + dir.resolve("metrics.json"));
-        PipelineReport.write(config, models, report, dir.resolve(HtmlReport.FILE_NAME));
+        stages.run("report", () -> {
+            PipelineReport.write(resolved, models, report, dir.resolve(HtmlReport.FILE_NAME));
+            return null;
+        });
         out.println("== wrote " + dir.resolve(HtmlReport.FILE_NAME));
+        stages.finish(out);
         return report;
     }
 

@@ -56,10 +56,7 @@ record ReflowInputs(Path teacher, String teacherSha256, List<PairSource> stores,
                     + " store (make one with `reflow pairs --teacher " + teacher + " ...`)");
         }
         List<Double> mix = config.getDoubleList("reflow.mix");
-        if (!mix.isEmpty() && mix.size() != paths.size()) {
-            throw new IllegalArgumentException("reflow.mix has " + mix.size() + " weights for " + paths.size()
-                    + " pair stores");
-        }
+        Preflight.mix(config, paths.size());
         String sha = Checksums.sha256(requireFile(teacher));
         PairStoreCoupling.Builder coupling = PairStoreCoupling.builder();
         List<PairSource> stores = new ArrayList<>();

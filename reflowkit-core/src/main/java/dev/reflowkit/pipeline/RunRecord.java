@@ -35,8 +35,27 @@ public final class RunRecord {
      */
     public static void write(Path dir, String command, List<String> args, Config config,
             Map<String, Object> extra) throws IOException {
+        write(dir, command, args, config, extra, Instant.now().toString());
+    }
+
+    /**
+     * Writes {@code config.yaml} and {@code run.json} into a directory (atomically), with the
+     * time the run started (a record rewritten as the run goes on keeps its start).
+     *
+     * @param dir the output directory
+     * @param command the command, e.g. {@code "pipeline"}
+     * @param args the command-line arguments
+     * @param config the resolved configuration
+     * @param extra further fields for {@code run.json} (may be empty)
+     * @param started when the run started (ISO-8601)
+     * @throws IOException if writing fails
+     */
+    public static void write(Path dir, String command, List<String> args, Config config,
+            Map<String, Object> extra, String started) throws IOException {
+        Map<String, Object> run = describe(command, args, config, extra);
+        run.put("started", started);
         AtomicFiles.writeString(dir.resolve("config.yaml"), config.toYaml());
-        AtomicFiles.writeString(dir.resolve("run.json"), JSON.writeValueAsString(describe(command, args, config, extra)));
+        AtomicFiles.writeString(dir.resolve("run.json"), JSON.writeValueAsString(run));
     }
 
     /**

@@ -93,30 +93,50 @@ public final class Samplers {
         String name = normalize(solverName);
         switch (name) {
             case EulerSolver.NAME:
-                require(nfe >= 1, name, nfe, "any NFE >= 1 (1, 2, 3, ...)");
+                require(nfe >= 1, name, nfe);
                 return nfe;
             case MidpointSolver.NAME:
-                require(nfe >= 2 && nfe % 2 == 0, name, nfe, "an even NFE >= 2 (2, 4, 6, ...)");
+            case HEUN_FULL:
+                require(nfe >= 2 && nfe % 2 == 0, name, nfe);
                 return nfe / 2;
             case HeunSolver.NAME:
-                require(nfe >= 1, name, nfe, "any NFE >= 1 (even: midpoint last step, 4 = 2 steps; "
-                        + "odd: Ralston last step, 9 = 4 steps)");
+                require(nfe >= 1, name, nfe);
                 return Math.max(1, nfe / 2);
             case HEUN_EDM:
-                require(nfe >= 1 && nfe % 2 == 1, name, nfe, "an odd NFE (1, 3, 5, ...; 9 = 5 steps)");
+                require(nfe >= 1 && nfe % 2 == 1, name, nfe);
                 return (nfe + 1) / 2;
-            case HEUN_FULL:
-                require(nfe >= 2 && nfe % 2 == 0, name, nfe, "an even NFE >= 2 (2, 4, 6, ...)");
-                return nfe / 2;
             case Rk4Solver.NAME:
             case RK4_FULL:
-                require(nfe >= 4 && nfe % 4 == 0, name, nfe, "a multiple of 4 (4, 8, 12, ...)");
+                require(nfe >= 4 && nfe % 4 == 0, name, nfe);
                 return nfe / 4;
             case DormandPrinceSolver.NAME:
                 throw new IllegalArgumentException("dopri5 is adaptive: it has no fixed step count");
             default:
                 throw unknown(solverName);
         }
+    }
+
+    /**
+     * The NFE budgets a fixed-step solver can take, in words, e.g. {@code "a multiple of 4 (4, 8,
+     * 12, ...)"}: what {@link #steps} names when it refuses a budget.
+     *
+     * @param solverName a fixed-step solver's name
+     * @return the feasible budgets
+     * @throws IllegalArgumentException if the solver is unknown or adaptive
+     */
+    public static String feasibleNfe(String solverName) {
+        String name = normalize(solverName);
+        return switch (name) {
+            case EulerSolver.NAME -> "any NFE >= 1 (1, 2, 3, ...)";
+            case MidpointSolver.NAME, HEUN_FULL -> "an even NFE >= 2 (2, 4, 6, ...)";
+            case HeunSolver.NAME -> "any NFE >= 1 (even: midpoint last step, 4 = 2 steps; odd: Ralston last step,"
+                    + " 9 = 4 steps)";
+            case HEUN_EDM -> "an odd NFE (1, 3, 5, ...; 9 = 5 steps)";
+            case Rk4Solver.NAME, RK4_FULL -> "a multiple of 4 (4, 8, 12, ...)";
+            case DormandPrinceSolver.NAME -> throw new IllegalArgumentException(
+                    "dopri5 is adaptive: it has no fixed step count");
+            default -> throw unknown(solverName);
+        };
     }
 
     /** The solver of a fixed-step plan; the NFE has been checked by {@link #steps}. */
@@ -190,10 +210,10 @@ public final class Samplers {
         return n + " " + what + (n == 1 ? "" : "s");
     }
 
-    private static void require(boolean ok, String solver, int nfe, String valid) {
+    private static void require(boolean ok, String solver, int nfe) {
         if (!ok) {
             throw new IllegalArgumentException(
-                    "NFE " + nfe + " is not feasible for " + solver + "; valid: " + valid);
+                    "NFE " + nfe + " is not feasible for " + solver + "; valid: " + feasibleNfe(solver));
         }
     }
 

@@ -7,6 +7,9 @@ public final class CheckpointException extends RuntimeException {
 
     private static final long serialVersionUID = 1L;
 
+    private final transient Path file;
+    private final String problem;
+
     /**
      * Creates the exception.
      *
@@ -15,5 +18,25 @@ public final class CheckpointException extends RuntimeException {
      */
     public CheckpointException(Path file, String problem) {
         super(file + ": " + problem);
+        this.file = file;
+        this.problem = problem;
+    }
+
+    /**
+     * The offending file.
+     *
+     * @return the file as given
+     */
+    public Path file() {
+        return file;
+    }
+
+    /**
+     * What is wrong with it, without the file name.
+     *
+     * @return the problem
+     */
+    public String problem() {
+        return problem;
     }
 }

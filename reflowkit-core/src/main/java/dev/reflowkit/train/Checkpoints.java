@@ -11,7 +11,9 @@ import dev.reflowkit.engine.Engines;
 import dev.reflowkit.io.AtomicFiles;
 import dev.reflowkit.io.Checksums;
 import dev.reflowkit.io.ZipEntries;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -28,8 +30,11 @@ import java.util.zip.ZipOutputStream;
  * module.pt}, described under {@code module} in the metadata), each listed with its SHA-256 in the
  * metadata.
  *
- * <p>Writes are atomic (temp file, fsync, rename), so a file is either complete or absent; reads
- * verify the zip CRCs and the SHA-256 of every entry and fail with one line naming the file.
+ * <p>Writes are atomic (temp file, fsync, rename), so a file is either complete or absent. The zip
+ * comment holds the SHA-256 of every byte before it (headers and directory included; {@code
+ * file_sha256} in the metadata says so). Reads verify that digest, the zip CRCs and the SHA-256 of
+ * every entry, so any flipped, missing or added byte is found, and fail with one line naming the
+ * file. Checkpoints written before the file digest existed are verified entry by entry.
  */
 public final class Checkpoints {
 
@@ -43,6 +48,13 @@ public final class Checkpoints {
     private static final String[] GROUPS = {"parameters", "ema", "adam_first", "adam_second"};
     /** The entry and metadata key of an imported network's TorchScript module. */
     private static final String MODULE = "module";
+    /** The metadata key saying where the file's own SHA-256 is (absent in older checkpoints). */
+    private static final String FILE_SHA256 = "file_sha256";
+    private static final String FILE_SHA256_WHERE = "zip comment: hex SHA-256 of every byte before it";
+    private static final int DIGEST_CHARS = 64;
+    /** The zip end-of-central-directory record without its comment, and its signature. */
+    private static final int END_RECORD_BYTES = 22;
+    private static final int END_RECORD_SIGNATURE = 0x06054b50;
 
     private Checkpoints() {}
 
@@ -80,25 +92,30 @@ public final class Checkpoints {
         }
         meta.put("sha256", sums);
         meta.put("config", checkpoint.config());
+        meta.put(FILE_SHA256, FILE_SHA256_WHERE);
         byte[] metaBytes = JSON.writeValueAsBytes(meta);
-        AtomicFiles.write(file, out -> {
-            try (ZipOutputStream zip = new ZipOutputStream(out)) {
-                zip.putNextEntry(new ZipEntry("meta.json"));
-                zip.write(metaBytes);
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        try (ZipOutputStream zip = new ZipOutputStream(buffer)) {
+            zip.putNextEntry(new ZipEntry("meta.json"));
+            zip.write(metaBytes);
+            zip.closeEntry();
+            for (Map.Entry<String, byte[]> e : blobs.entrySet()) {
+                zip.putNextEntry(new ZipEntry(e.getKey() + ".ndlist"));
+                zip.write(e.getValue());
                 zip.closeEntry();
-                for (Map.Entry<String, byte[]> e : blobs.entrySet()) {
-                    zip.putNextEntry(new ZipEntry(e.getKey() + ".ndlist"));
-                    zip.write(e.getValue());
-                    zip.closeEntry();
-                }
-                if (module != null) {
-                    zip.putNextEntry(new ZipEntry(MODULE + ".pt"));
-                    zip.write(module);
-                    zip.closeEntry();
-                }
-                zip.finish();
             }
-        });
+            if (module != null) {
+                zip.putNextEntry(new ZipEntry(MODULE + ".pt"));
+                zip.write(module);
+                zip.closeEntry();
+            }
+            zip.setComment("0".repeat(DIGEST_CHARS)); // the placeholder of the file's SHA-256
+        }
+        byte[] bytes = buffer.toByteArray();
+        byte[] digest = Checksums.sha256(bytes, bytes.length - DIGEST_CHARS)
+                .getBytes(StandardCharsets.US_ASCII);
+        System.arraycopy(digest, 0, bytes, bytes.length - DIGEST_CHARS, DIGEST_CHARS);
+        AtomicFiles.writeBytes(file, bytes);
     }
 
     /** An array group's bytes; an empty group (a network without parameters) is empty. */
@@ -115,7 +132,8 @@ public final class Checkpoints {
      * @throws CheckpointException if the file is missing, truncated, corrupted or not a checkpoint
      */
     public static Checkpoint read(Path file, NDManager manager) {
-        Map<String, byte[]> entries = readEntries(file);
+        byte[] bytes = readBytes(file);
+        Map<String, byte[]> entries = readEntries(file, bytes);
         byte[] metaBytes = entries.get("meta.json");
         if (metaBytes == null) {
             throw new CheckpointException(file, "not a ReflowKit checkpoint (no meta.json)");
@@ -131,6 +149,9 @@ public final class Checkpoints {
         }
         if (!(meta.get("version") instanceof Integer v) || v > VERSION) {
             throw new CheckpointException(file, "unsupported checkpoint version " + meta.get("version"));
+        }
+        if (meta.containsKey(FILE_SHA256)) { // written since the file digest exists: every byte is covered
+            verifyFileDigest(file, bytes);
         }
         @SuppressWarnings("unchecked")
         Map<String, Object> sums = (Map<String, Object>) meta.get("sha256");
@@ -215,22 +236,60 @@ public final class Checkpoints {
         }
     }
 
-    private static Map<String, byte[]> readEntries(Path file) {
+    private static byte[] readBytes(Path file) {
         if (!Files.isRegularFile(file)) {
             throw new CheckpointException(file, "no such checkpoint file");
         }
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new CheckpointException(file, "unreadable checkpoint (" + e.getMessage() + ")");
+        }
+    }
+
+    private static Map<String, byte[]> readEntries(Path file, byte[] bytes) {
         Map<String, byte[]> entries;
         try {
-            entries = ZipEntries.read(file);
+            entries = ZipEntries.read(bytes);
         } catch (ZipException e) {
             throw new CheckpointException(file, "corrupted checkpoint (" + e.getMessage() + ")");
         } catch (IOException e) {
             throw new CheckpointException(file, "unreadable or truncated checkpoint (" + e.getMessage() + ")");
+        } catch (IllegalArgumentException e) { // an entry name that is not UTF-8: a damaged header
+            throw new CheckpointException(file, "corrupted checkpoint (" + e.getMessage() + ")");
         }
         if (entries.isEmpty()) {
             throw new CheckpointException(file, "empty or truncated checkpoint");
         }
         return entries;
+    }
+
+    /**
+     * Checks the file's SHA-256, held in the zip comment: the hex digest of every byte before it.
+     * The entries' own checksums do not cover the zip headers and directory, which a reader
+     * streaming the entries never looks at; this does, so that any changed or missing byte is found.
+     */
+    private static void verifyFileDigest(Path file, byte[] bytes) {
+        int end = bytes.length - DIGEST_CHARS - END_RECORD_BYTES; // where the end-of-directory record starts
+        boolean framed = end >= 0 && readInt(bytes, end) == END_RECORD_SIGNATURE
+                && readShort(bytes, end + END_RECORD_BYTES - 2) == DIGEST_CHARS;
+        if (!framed) {
+            throw new CheckpointException(file, "truncated or damaged checkpoint (its end, which holds the file's"
+                    + " SHA-256, is missing or altered)");
+        }
+        String recorded = new String(bytes, bytes.length - DIGEST_CHARS, DIGEST_CHARS, StandardCharsets.US_ASCII);
+        String actual = Checksums.sha256(bytes, bytes.length - DIGEST_CHARS);
+        if (!actual.equals(recorded)) {
+            throw new CheckpointException(file, "checksum mismatch of the whole file (corrupted file)");
+        }
+    }
+
+    private static int readInt(byte[] b, int at) {
+        return (b[at] & 0xff) | (b[at + 1] & 0xff) << 8 | (b[at + 2] & 0xff) << 16 | (b[at + 3] & 0xff) << 24;
+    }
+
+    private static int readShort(byte[] b, int at) {
+        return (b[at] & 0xff) | (b[at + 1] & 0xff) << 8;
     }
 
     private static double[] toDoubles(Object o) {

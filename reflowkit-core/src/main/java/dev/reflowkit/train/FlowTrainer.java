@@ -28,8 +28,10 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import java.util.random.RandomGenerator;
 
@@ -37,7 +39,8 @@ import java.util.random.RandomGenerator;
  * The flow-matching trainer: minimizes the generalized loss
  * {@code E_t E_(x0,x1) w * ||phi(v(x_t, t) - (x1 - x0))||^2} over batches from a coupling, with
  * Adam/AdamW, warm-up, global-norm clipping, an EMA of the weights, a NaN/Inf guard, a JSONL log,
- * a progress bar and periodic checkpoints from which {@code run(true)} resumes exactly.
+ * a progress bar and periodic checkpoints from which {@code run(true)} resumes exactly (from the
+ * newest intact one: a damaged newer one is skipped, see {@link CheckpointDirectory}).
  *
  * <p>Step {@code k} is a pure function of the run seed, {@code k} and the state after step
  * {@code k - 1}: its batch and times come from {@link StepRandom#forStep}, and the engine is
@@ -70,6 +73,7 @@ public final class FlowTrainer {
     private final int classes;
     private final double labelDropout;
     private final LongConsumer stepListener;
+    private final Consumer<String> warnings;
 
     private FlowTrainer(Builder b) {
         this.model = b.model;
@@ -85,6 +89,7 @@ public final class FlowTrainer {
         this.classes = b.classes;
         this.labelDropout = b.labelDropout;
         this.stepListener = b.stepListener;
+        this.warnings = b.warnings;
         this.progress = b.progress != null ? b.progress : ProgressBar.onStderr(b.settings.steps());
     }
 
@@ -100,9 +105,12 @@ public final class FlowTrainer {
     /**
      * Trains to {@code settings.steps()}.
      *
-     * @param resume continue from the newest checkpoint in the output directory if there is one
+     * @param resume continue from the newest intact checkpoint in the output directory if there is
+     *     one: newer damaged ones are set aside ({@code .damaged}) with one warning naming them and
+     *     the one used
      * @return the result
      * @throws IOException if checkpoints or logs cannot be written
+     * @throws CheckpointException if resuming and the directory holds checkpoints but none intact
      * @throws NonFiniteLossException if the loss or gradient norm becomes NaN/Inf
      * @throws IllegalArgumentException if not resuming and the directory already holds a run
      */
@@ -131,23 +139,28 @@ public final class FlowTrainer {
         if (!resume) {
             checkpoints.requireFresh();
         }
-        Optional<Path> latest = checkpoints.latest();
-        if (resume && latest.isPresent()) {
+        if (resume) {
             try (NDManager loadManager = manager.newSubManager()) {
-                Checkpoint c = Checkpoints.read(latest.get(), loadManager);
-                if (!c.parameterNames().equals(names)) {
-                    throw new CheckpointException(latest.get(), "was written by a different model ("
-                            + c.parameterNames().size() + " parameters)");
+                Optional<CheckpointDirectory.Intact> intact = checkpoints.newestIntact(loadManager);
+                if (intact.isPresent()) {
+                    Checkpoint c = intact.get().checkpoint();
+                    if (!c.parameterNames().equals(names)) {
+                        throw new CheckpointException(intact.get().file(), "was written by a different model ("
+                                + c.parameterNames().size() + " parameters)");
+                    }
+                    Checkpoints.copyInto(c.parameters(), weights, "weights");
+                    ema.load(c.ema());
+                    adam.load(c.adamFirst(), c.adamSecond(), c.state().step());
+                    statefulWeight.ifPresent(w -> w.loadState(c.state().lossWeightState()));
+                    step = c.state().step();
+                    samplesSeen = c.state().samplesSeen();
+                    logSum = c.state().logLossSum();
+                    logObjectiveSum = c.state().logObjectiveSum();
+                    logCount = c.state().logLossCount();
+                    if (!intact.get().damaged().isEmpty()) {
+                        warnings.accept(fallback(intact.get(), checkpoints.setAside(intact.get().damagedFiles())));
+                    }
                 }
-                Checkpoints.copyInto(c.parameters(), weights, "weights");
-                ema.load(c.ema());
-                adam.load(c.adamFirst(), c.adamSecond(), c.state().step());
-                statefulWeight.ifPresent(w -> w.loadState(c.state().lossWeightState()));
-                step = c.state().step();
-                samplesSeen = c.state().samplesSeen();
-                logSum = c.state().logLossSum();
-                logObjectiveSum = c.state().logObjectiveSum();
-                logCount = c.state().logLossCount();
             }
         }
         AtomicFiles.createDirectories(outputDir);
@@ -244,7 +257,7 @@ public final class FlowTrainer {
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         return new TrainResult(step, samplesSeen, lastLogged, finalCkpt, seconds,
-                (samplesSeen - startSamples) / Math.max(seconds, 1e-9));
+                (samplesSeen - startSamples) / Math.max(seconds, 1e-9), startStep);
     }
 
     /**
@@ -289,6 +302,20 @@ public final class FlowTrainer {
         return dropLabels(batch, rng, step, classes, labelDropout);
     }
 
+    /** The one line that reports a resume past damaged checkpoints. */
+    private static String fallback(CheckpointDirectory.Intact intact, List<Path> setAside) {
+        List<String> damaged = new ArrayList<>();
+        for (CheckpointException e : intact.damaged()) {
+            damaged.add(e.file() + " (" + e.problem() + ")");
+        }
+        long step = intact.checkpoint().state().step();
+        long lost = CheckpointDirectory.stepOf(intact.damaged().get(0).file()) - step;
+        return (damaged.size() == 1 ? "damaged checkpoint " : "damaged checkpoints ") + String.join(", ", damaged)
+                + ", set aside as " + setAside.stream().map(p -> p.getFileName().toString()).toList()
+                + "; resuming from " + intact.file() + " at step " + step + " (the " + lost
+                + " steps after it are trained again)";
+    }
+
     private NonFiniteLossException nonFinite(long step, double lossValue, double gradNorm,
             CheckpointDirectory checkpoints) throws IOException {
         String what = !Double.isFinite(lossValue) ? "loss " + lossValue : "gradient norm " + gradNorm;
@@ -314,8 +341,21 @@ public final class FlowTrainer {
         private int classes;
         private double labelDropout;
         private LongConsumer stepListener = step -> { };
+        private Consumer<String> warnings = line -> System.err.println("reflow: warning: " + line);
 
         private Builder() {}
+
+        /**
+         * Sets where warnings go, one line each: a resume that skipped a damaged checkpoint says
+         * which and the one it used (default: standard error, prefixed {@code reflow: warning:}).
+         *
+         * @param warnings the consumer of warning lines
+         * @return this builder
+         */
+        public Builder optWarnings(Consumer<String> warnings) {
+            this.warnings = Objects.requireNonNull(warnings, "warnings");
+            return this;
+        }
 
         /**
          * Sets a listener told the number of steps done after every optimizer step, before logging

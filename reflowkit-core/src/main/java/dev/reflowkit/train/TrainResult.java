@@ -11,6 +11,8 @@ import java.nio.file.Path;
  * @param checkpoint the final checkpoint ({@code DIR/model.ckpt})
  * @param seconds wall time of this invocation
  * @param samplesPerSecond throughput of this invocation
+ * @param startStep the step this invocation started from: 0 for a fresh run, the resumed
+ *     checkpoint's step otherwise ({@code steps} when there was nothing left to do)
  */
-public record TrainResult(
-        long steps, long samplesSeen, double lastLoss, Path checkpoint, double seconds, double samplesPerSecond) {}
+public record TrainResult(long steps, long samplesSeen, double lastLoss, Path checkpoint, double seconds,
+        double samplesPerSecond, long startStep) {}

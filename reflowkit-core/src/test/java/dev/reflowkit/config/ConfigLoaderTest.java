@@ -39,6 +39,31 @@ class ConfigLoaderTest {
         assertEquals(SCHEMA.defaults(), ConfigLoader.load(SCHEMA, null, null));
     }
 
+    /**
+     * A config knows which options were chosen (file, override, with) and which were left at their
+     * defaults, so that a default may adapt to the data (pairs.forward_count) while a chosen value
+     * must not; a stored configuration's values count as defaults, its overrides as chosen.
+     */
+    @Test
+    void setOptionsAreTheFileTheOverridesAndWithNotDefaultsOrPresets() throws IOException {
+        Path f = write("set.yaml", "pairs:\n  forward_count: 50000\nreflow.preset: simple-reflow\n");
+        Config c = ConfigLoader.load(SCHEMA, f, List.of("train.lr=2e-4"));
+        assertTrue(c.isSet("pairs.forward_count"), "set in the file, even at its default value");
+        assertTrue(c.isSet("train.lr"), "set by an override");
+        assertFalse(c.isSet("pairs.count"), "left at its default");
+        assertEquals("per-sample", c.getString("loss.weight"));
+        assertFalse(c.isSet("loss.weight"), "a preset's value is a default");
+        assertFalse(SCHEMA.defaults().isSet("pairs.forward_count"));
+        Config changed = c.with("pairs.count", 10).with("pairs.nfe", 7);
+        assertTrue(changed.isSet("pairs.count") && changed.isSet("pairs.nfe") && changed.isSet("train.lr"),
+                "with() sets its key and keeps the others");
+        assertEquals(changed, ConfigLoader.fromYaml(SCHEMA, changed.toYaml()), "equality holds the values only");
+        Config stored = ConfigLoader.fromMap(SCHEMA, c.toNestedMap(), List.of("pairs.nfe=5"));
+        assertFalse(stored.isSet("pairs.forward_count"), "a stored value counts as a default");
+        assertTrue(stored.isSet("pairs.nfe"), "an override of a stored configuration is set");
+        assertThrows(ConfigException.class, () -> c.isSet("pairs.nope"));
+    }
+
     @Test
     void yamlFileLoadsNestedAndDottedKeys() throws IOException {
         Path f = write("run.yaml", """

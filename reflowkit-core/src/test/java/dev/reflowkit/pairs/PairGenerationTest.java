@@ -15,6 +15,8 @@ import dev.reflowkit.config.Config;
 import dev.reflowkit.data.PointSet;
 import dev.reflowkit.engine.Engines;
 import dev.reflowkit.io.DataFormatException;
+import dev.reflowkit.io.DirectoryLock;
+import dev.reflowkit.io.DirectoryLockedException;
 import dev.reflowkit.metrics.LinearAssignment;
 import dev.reflowkit.pipeline.PointData;
 import dev.reflowkit.pipeline.TrainedModel;
@@ -23,11 +25,8 @@ import dev.reflowkit.sampling.SeededNoise;
 import dev.reflowkit.solver.SamplerPlan;
 import dev.reflowkit.solver.StepCallback;
 import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
@@ -362,6 +361,7 @@ class PairGenerationTest {
     }
 
     @Test
+    @SuppressWarnings("try") // the lock is held for the block
     void rerunningWithOtherSettingsIsAnErrorNamingTheField() throws IOException {
         Path out = dir.resolve("settings");
         generate(out, PairDirection.BACKWARD, 200, 1);
@@ -390,12 +390,13 @@ class PairGenerationTest {
         assertTrue(t.getMessage().contains("teacher.sha256"), t.getMessage());
         assertEquals(manifest, Files.readString(out.resolve(PairManifest.FILE)), "a refused run writes nothing");
 
-        try (FileChannel ch = FileChannel.open(out.resolve(PairGeneration.LOCK_FILE), StandardOpenOption.WRITE);
-                FileLock held = ch.lock()) {
-            IllegalStateException busy = assertThrows(IllegalStateException.class,
+        try (DirectoryLock held = DirectoryLock.acquire(out)) {
+            DirectoryLockedException busy = assertThrows(DirectoryLockedException.class,
                     () -> generate(out, PairDirection.BACKWARD, 200, 1));
-            assertTrue(busy.getMessage().contains("another run is writing"), busy.getMessage());
+            assertTrue(busy.getMessage().contains(out + " is locked by this process (pid "
+                    + ProcessHandle.current().pid()), busy.getMessage());
         }
+        assertEquals(manifest, Files.readString(out.resolve(PairManifest.FILE)), "a refused run writes nothing");
 
         Path notAStore = dir.resolve("not-a-store");
         Files.createDirectories(notAStore);

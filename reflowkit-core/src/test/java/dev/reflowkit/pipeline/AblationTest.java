@@ -47,6 +47,10 @@ class AblationTest {
                 .orElseThrow();
         assertTrue(all.overrides().contains("reflow.directions=[projected,forward]") && all.overrides().contains(
                 "eval.grid=tuned"), all.toString());
+        Ablation.Variant timeBin = variants.stream().filter(v -> v.name().equals(Ablation.TIME_BIN_EMA)).findFirst()
+                .orElseThrow();
+        assertTrue(timeBin.overrides().containsAll(all.overrides())
+                && timeBin.overrides().get(timeBin.overrides().size() - 1).equals("loss.weight=time-bin-ema"), timeBin.toString());
         Ablation.Variant sampler = variants.stream().filter(v -> v.name().startsWith("baseline + sampler")).findFirst()
                 .orElseThrow();
         assertEquals("baseline", sampler.model(), "the sampler row evaluates baseline's model");

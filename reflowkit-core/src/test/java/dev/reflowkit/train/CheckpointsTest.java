@@ -92,8 +92,10 @@ class CheckpointsTest {
                 for (var e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
                     byte[] b = in.readAllBytes();
                     if (e.getName().equals("meta.json")) {
+                        // edited by hand: without the file digest, which the edit would break
                         b = new String(b, java.nio.charset.StandardCharsets.UTF_8)
                                 .replaceFirst("\"step\" : \\d+", "\"step\" : \"seven\"")
+                                .replaceFirst(",\\s*\"file_sha256\" : \"[^\"]*\"", "")
                                 .getBytes(java.nio.charset.StandardCharsets.UTF_8);
                     }
                     out.putNextEntry(new java.util.zip.ZipEntry(e.getName()));
@@ -103,6 +105,58 @@ class CheckpointsTest {
             }
             CheckpointException e = assertThrows(CheckpointException.class, () -> Checkpoints.read(edited, m));
             assertTrue(e.getMessage().startsWith(edited + ": invalid meta.json"), e.getMessage());
+        }
+    }
+
+    @Test
+    void everyFlippedOrMissingByteIsFound() throws IOException {
+        try (NDManager m = Engines.newManager()) {
+            Path f = dir.resolve("c.ckpt");
+            Checkpoints.write(f, sample(m));
+            byte[] bytes = Files.readAllBytes(f);
+            Path damaged = dir.resolve("damaged.ckpt");
+            // zip headers, the central directory and its end record included, which the entries'
+            // own checksums do not cover: the file's SHA-256 in the zip comment does
+            for (int at = 0; at < bytes.length; at++) {
+                byte[] copy = bytes.clone();
+                copy[at] ^= (byte) (1 + at % 255);
+                Files.write(damaged, copy);
+                int offset = at;
+                assertThrows(CheckpointException.class, () -> Checkpoints.read(damaged, m), () -> "byte " + offset);
+            }
+            for (int length = 0; length < bytes.length; length++) {
+                Files.write(damaged, Arrays.copyOf(bytes, length));
+                int l = length;
+                assertThrows(CheckpointException.class, () -> Checkpoints.read(damaged, m), () -> "length " + l);
+            }
+            byte[] longer = Arrays.copyOf(bytes, bytes.length + 1);
+            Files.write(damaged, longer);
+            assertThrows(CheckpointException.class, () -> Checkpoints.read(damaged, m), "a byte appended");
+            assertEquals(42, Checkpoints.read(f, m).state().step(), "the original reads");
+        }
+    }
+
+    @Test
+    void aCheckpointWrittenBeforeTheFileDigestStillReads() throws IOException {
+        try (NDManager m = Engines.newManager()) {
+            Path f = dir.resolve("c.ckpt");
+            Checkpoints.write(f, sample(m));
+            Path legacy = dir.resolve("legacy.ckpt");
+            try (var in = new java.util.zip.ZipInputStream(Files.newInputStream(f));
+                    var out = new java.util.zip.ZipOutputStream(Files.newOutputStream(legacy))) {
+                for (var e = in.getNextEntry(); e != null; e = in.getNextEntry()) {
+                    byte[] b = in.readAllBytes();
+                    if (e.getName().equals("meta.json")) {
+                        b = new String(b, java.nio.charset.StandardCharsets.UTF_8)
+                                .replaceFirst(",\\s*\"file_sha256\" : \"[^\"]*\"", "")
+                                .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+                    }
+                    out.putNextEntry(new java.util.zip.ZipEntry(e.getName()));
+                    out.write(b);
+                    out.closeEntry();
+                }
+            }
+            assertEquals(42, Checkpoints.read(legacy, m).state().step());
         }
     }
 
@@ -126,5 +180,7 @@ class CheckpointsTest {
         assertEquals(3000, CheckpointDirectory.stepOf(cd.latest().orElseThrow()));
         cd.prune(2);
         assertEquals(List.of(cd.fileFor(100), cd.fileFor(3000)), cd.list());
+        cd.prune(1);
+        assertEquals(List.of(cd.fileFor(100), cd.fileFor(3000)), cd.list(), "the previous one stays, for a fallback");
     }
 }

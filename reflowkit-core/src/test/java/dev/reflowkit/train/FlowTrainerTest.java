@@ -2,6 +2,7 @@ package dev.reflowkit.train;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,10 +27,14 @@ import java.io.UncheckedIOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
+import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -60,6 +65,13 @@ class FlowTrainerTest {
 
     /** Trains with dropout and a stateful loss weight so every source of state is exercised. */
     private TrainResult train(Path out, Coupling coupling, TrainSettings s, boolean resume) throws IOException {
+        return train(out, coupling, s, resume, line -> {
+            throw new AssertionError("unexpected warning: " + line);
+        });
+    }
+
+    private TrainResult train(Path out, Coupling coupling, TrainSettings s, boolean resume,
+            Consumer<String> warnings) throws IOException {
         try (NDManager m = Engines.newManager()) {
             Engines.engine().setRandomSeed(3);
             MlpVelocityNet net = MlpVelocityNet.builder().setDim(2).optHidden(32).optDepth(2).optDropout(0.1f)
@@ -77,6 +89,7 @@ class FlowTrainerTest {
                     .setSettings(s)
                     .setOutputDir(out)
                     .optProgress(quiet())
+                    .optWarnings(warnings)
                     .build()
                     .run(resume);
         }
@@ -110,6 +123,101 @@ class FlowTrainerTest {
                 assertArrayEquals(a.ema().get(i).toFloatArray(), b.ema().get(i).toFloatArray());
             }
             assertArrayEquals(a.state().lossWeightState(), b.state().lossWeightState());
+        }
+    }
+
+    @Test
+    void aDamagedNewestCheckpointFallsBackToThePreviousOne() throws IOException {
+        IndependentCoupling coupling = new IndependentCoupling(twoClusters());
+        Path full = dir.resolve("full");
+        train(full, coupling, settings(12, 4), false);
+        // a run of 12 steps killed after its checkpoint at 8: checkpoints 4 and 8, no model.ckpt
+        Path base = dir.resolve("base");
+        train(base, coupling, settings(8, 4), false);
+        Files.delete(base.resolve(FlowTrainer.FINAL_CHECKPOINT));
+        byte[] good = Files.readAllBytes(new CheckpointDirectory(base).fileFor(8));
+        for (int seed = 1; seed <= 6; seed++) {
+            SplittableRandom r = new SplittableRandom(seed);
+            byte[] bad;
+            String how;
+            if (seed % 2 == 1) {
+                bad = good.clone();
+                List<Integer> offsets = new ArrayList<>();
+                for (int k = 1 + r.nextInt(3); k > 0; k--) {
+                    int at = r.nextInt(bad.length);
+                    bad[at] ^= (byte) (1 + r.nextInt(255));
+                    offsets.add(at);
+                }
+                how = "bytes flipped at " + offsets + " of " + good.length;
+            } else {
+                bad = Arrays.copyOf(good, r.nextInt(good.length));
+                how = "truncated to " + bad.length + " of " + good.length + " bytes";
+            }
+            Path run = dir.resolve("resumed-" + seed);
+            copyTree(base, run);
+            CheckpointDirectory cd = new CheckpointDirectory(run);
+            Files.write(cd.fileFor(8), bad);
+            List<String> warnings = new ArrayList<>();
+            TrainResult result = train(run, coupling, settings(12, 4), true, warnings::add);
+
+            assertEquals(4, result.startStep(), how);
+            assertEquals(1, warnings.size(), () -> how + ": " + warnings);
+            String w = warnings.get(0);
+            assertTrue(w.startsWith("damaged checkpoint " + cd.fileFor(8) + " (") && w.contains("resuming from "
+                    + cd.fileFor(4) + " at step 4 (the 4 steps after it are trained again)"), how + ": " + w);
+            assertTrue(Files.exists(run.resolve("checkpoints/step-0000000008.ckpt.damaged")), "set aside");
+            assertEquals(List.of(cd.fileFor(4), cd.fileFor(8), cd.fileFor(12)), cd.list());
+            // steps are deterministic: the resumed run ends where the uninterrupted one does, bit for bit
+            assertArrayEquals(losses(full), losses(run), how);
+            assertSameState(full.resolve(FlowTrainer.FINAL_CHECKPOINT), run.resolve(FlowTrainer.FINAL_CHECKPOINT), how);
+        }
+    }
+
+    @Test
+    void noIntactCheckpointLeftIsAClearError() throws IOException {
+        IndependentCoupling coupling = new IndependentCoupling(twoClusters());
+        Path run = dir.resolve("run");
+        train(run, coupling, settings(4, 2), false);
+        Files.delete(run.resolve(FlowTrainer.FINAL_CHECKPOINT));
+        CheckpointDirectory cd = new CheckpointDirectory(run);
+        byte[] two = Files.readAllBytes(cd.fileFor(2));
+        Files.write(cd.fileFor(2), Arrays.copyOf(two, two.length - 1));
+        byte[] four = Files.readAllBytes(cd.fileFor(4));
+        four[four.length / 2] ^= 0x20;
+        Files.write(cd.fileFor(4), four);
+        CheckpointException e = assertThrows(CheckpointException.class,
+                () -> train(run, coupling, settings(6, 2), true));
+        assertTrue(e.getMessage().startsWith(cd.path() + ": no intact checkpoint to resume from (" + cd.fileFor(4)
+                + ": ") && e.getMessage().contains("; " + cd.fileFor(2) + ": "), e.getMessage());
+        assertFalse(e.getMessage().contains("\n"), "one line");
+        assertEquals(List.of(cd.fileFor(2), cd.fileFor(4)), cd.list(), "nothing set aside or deleted");
+    }
+
+    private static void assertSameState(Path a, Path b, String how) {
+        try (NDManager m = Engines.newManager()) {
+            Checkpoint x = Checkpoints.read(a, m);
+            Checkpoint y = Checkpoints.read(b, m);
+            assertEquals(x.state().step(), y.state().step(), how);
+            for (int i = 0; i < x.parameters().size(); i++) {
+                assertArrayEquals(x.parameters().get(i).toFloatArray(), y.parameters().get(i).toFloatArray(), how);
+                assertArrayEquals(x.ema().get(i).toFloatArray(), y.ema().get(i).toFloatArray(), how);
+                assertArrayEquals(x.adamFirst().get(i).toFloatArray(), y.adamFirst().get(i).toFloatArray(), how);
+                assertArrayEquals(x.adamSecond().get(i).toFloatArray(), y.adamSecond().get(i).toFloatArray(), how);
+            }
+            assertArrayEquals(x.state().lossWeightState(), y.state().lossWeightState(), how);
+        }
+    }
+
+    private static void copyTree(Path from, Path to) throws IOException {
+        try (Stream<Path> s = Files.walk(from)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                Path target = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(target);
+                } else {
+                    Files.copy(p, target);
+                }
+            }
         }
     }
 

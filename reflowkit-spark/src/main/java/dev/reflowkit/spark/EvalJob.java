@@ -12,7 +12,7 @@ import java.util.List;
  * @param count samples per NFE
  * @param nfes the NFE budgets
  * @param solver the fixed-step solver (euler, midpoint, heun, rk4)
- * @param grid the time grid (uniform, edm, sigmoid, shifted, custom)
+ * @param grid the time grid (uniform, edm, sigmoid, shifted, custom, or tuned: recorded beside the checkpoint)
  * @param seed the noise seed: sample {@code i} starts from noise {@code i} of it
  * @param batchSize samples per batch; partitions start on batch boundaries
  * @param partitions the number of tasks (0: the default parallelism)

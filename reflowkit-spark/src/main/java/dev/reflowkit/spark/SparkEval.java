@@ -13,18 +13,26 @@ import dev.reflowkit.metrics.GaussianStats;
 import dev.reflowkit.metrics.MomentSums;
 import dev.reflowkit.pipeline.Components;
 import dev.reflowkit.pipeline.Evaluations;
+import dev.reflowkit.pipeline.GridTuning;
+import dev.reflowkit.pipeline.Preflight;
 import dev.reflowkit.pipeline.RunData;
 import dev.reflowkit.pipeline.TrainedModel;
 import dev.reflowkit.sampling.BatchSampler;
 import dev.reflowkit.sampling.GeneratedSamples;
+import dev.reflowkit.solver.SamplerPlan;
+import dev.reflowkit.solver.Samplers;
+import dev.reflowkit.solver.grid.TimeGrids;
+import dev.reflowkit.solver.grid.UniformGrid;
 import java.io.IOException;
 import java.io.Serializable;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import org.apache.spark.api.java.JavaSparkContext;
 import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.broadcast.Broadcast;
@@ -43,6 +51,10 @@ import org.apache.spark.broadcast.Broadcast;
  * with class labels the space is the run's feature network (the one {@code reflow eval} uses,
  * from its cache or trained once on the driver, broadcast like the model), so the distance is
  * ReflowKit's FD; otherwise it is the samples themselves (points, or pixels).
+ *
+ * <p>Before any of it the driver checks that the solver can take every NFE on the grid; with the
+ * grid {@code tuned}, each NFE's grid must be recorded beside the checkpoint ({@code reflow
+ * tune-grid}): the driver reads them and the tasks sample on them, as they cannot tune.
  */
 public final class SparkEval {
 
@@ -77,8 +89,14 @@ public final class SparkEval {
         byte[] bytes = Files.readAllBytes(model);
         GaussianStats reference;
         byte[] features = null;
+        Map<Integer, double[]> tuned;
         try (NDManager m = Engines.newManager()) {
             TrainedModel t = TrainedModel.load(model, job.useEma(), m);
+            // before the data, the feature network or any task: every NFE the solver must take, and a tuned
+            // grid recorded for each (tasks cannot tune one)
+            Preflight.sampler(t.config(), "--solver", job.solver(), "--grid", job.grid(), "--nfe", job.nfes());
+            tuned = job.grid().equals(GridTuning.NAME) && !job.solver().equals("dopri5")
+                    ? GridTuning.recorded(model, job.solver(), job.nfes()) : Map.of();
             RunData data = RunData.load(t.config());
             PointSet held = data.eval().reference(0, job.count());
             if (data.isImages() && data.images().train().isLabelled()) {
@@ -104,7 +122,7 @@ public final class SparkEval {
         try {
             parts = sc.parallelize(ranges, ranges.size())
                     .mapPartitions(new SampleTask(job, teacher, Checksums.sha256(bytes), featureNet,
-                            features == null ? null : Checksums.sha256(features), reference.dim()))
+                            features == null ? null : Checksums.sha256(features), reference.dim(), new HashMap<>(tuned)))
                     .collect();
         } finally {
             teacher.destroy();
@@ -166,15 +184,26 @@ public final class SparkEval {
         private final Broadcast<byte[]> featureNet;
         private final String featureSha256;
         private final int dim;
+        private final HashMap<Integer, double[]> tuned;
 
         SampleTask(EvalJob job, Broadcast<byte[]> checkpoint, String sha256, Broadcast<byte[]> featureNet,
-                String featureSha256, int dim) {
+                String featureSha256, int dim, HashMap<Integer, double[]> tuned) {
             this.job = job;
             this.checkpoint = checkpoint;
             this.sha256 = sha256;
             this.featureNet = featureNet;
             this.featureSha256 = featureSha256;
             this.dim = dim;
+            this.tuned = tuned;
+        }
+
+        /** The plan of one NFE: a tuned grid as recorded on the driver (one interval: [1, 0]), else the named grid. */
+        private SamplerPlan plan(TrainedModel model, int nfe) {
+            if (!job.grid().equals(GridTuning.NAME) || job.solver().equals("dopri5")) {
+                return Components.plan(model.config(), job.solver(), job.grid(), nfe);
+            }
+            double[] times = tuned.get(nfe);
+            return Samplers.plan(job.solver(), times == null ? new UniformGrid() : TimeGrids.custom(times), nfe, 1.0, 0.0);
         }
 
         @Override
@@ -192,8 +221,7 @@ public final class SparkEval {
                 while (ranges.hasNext()) {
                     int[] r = ranges.next();
                     for (int nfe : job.nfes()) {
-                        GeneratedSamples g = BatchSampler.generateRange(model.field(),
-                                Components.plan(model.config(), job.solver(), job.grid(), nfe), r[0], r[1] - r[0],
+                        GeneratedSamples g = BatchSampler.generateRange(model.field(), plan(model, nfe), r[0], r[1] - r[0],
                                 job.batchSize(), job.seed(), model.sampleShape(), m);
                         float[] rows = extractor == null ? g.data() : extractor.featurePoints(g.points()).data();
                         out.add(new Part(nfe, new MomentSums(dim).add(rows), Math.round(g.nfe() * g.count())));

@@ -2,6 +2,7 @@ package dev.reflowkit.spark;
 
 import dev.reflowkit.io.AtomicFiles;
 import dev.reflowkit.io.Checksums;
+import dev.reflowkit.io.DirectoryLock;
 import dev.reflowkit.pairs.PairGeneration;
 import dev.reflowkit.pairs.PairGenerationResult;
 import dev.reflowkit.pairs.PairManifest;
@@ -22,7 +23,10 @@ import org.apache.spark.broadcast.Broadcast;
  * ReFlow pair generation as a Spark job: the same pairs, shard files and manifest as
  * {@code reflow pairs}, with the shards spread over the cluster.
  *
- * <p>The driver opens the store ({@link PairGeneration#open}: settings checked, intact shards of an
+ * <p>The driver takes the store's {@link DirectoryLock} and holds it until the job ends, so that
+ * no other job (a second Spark job, {@code reflow pairs}, a pipeline stage) writes the store
+ * meanwhile; the tasks write shard files under the driver's lock without taking it. The driver
+ * opens the store ({@link PairGeneration#open}: settings checked, intact shards of an
  * earlier run kept, the rest planned) and broadcasts the teacher checkpoint's bytes. The shards
  * left, which are seed ranges, are split into contiguous partitions; each task writes the
  * checkpoint to a local file, loads the teacher once and generates its shards with the
@@ -61,11 +65,21 @@ public final class SparkPairs {
      * @param observer sees each shard as its task writes it
      * @return what the run did
      * @throws IOException if the teacher or the store cannot be read or written
+     * @throws dev.reflowkit.io.DirectoryLockedException if another job holds the store
      */
+    @SuppressWarnings("try") // the lock is held for the block
     public static PairGenerationResult run(JavaSparkContext sc, PairJob job, ShardObserver observer)
             throws IOException {
         long t0 = System.nanoTime();
         PairGeneration generation = job.generation(job.teacher());
+        try (DirectoryLock lock = DirectoryLock.acquire(job.store())) {
+            return runLocked(sc, job, observer, generation, t0);
+        }
+    }
+
+    /** The job once the driver holds the store's lock: plan, generate wave by wave, commit. */
+    private static PairGenerationResult runLocked(JavaSparkContext sc, PairJob job, ShardObserver observer,
+            PairGeneration generation, long t0) throws IOException {
         PairPlan plan = generation.open(job.store());
         List<ShardRange> todo = plan.todo();
         PairManifest m = plan.manifest();
@@ -143,6 +157,7 @@ public final class SparkPairs {
      */
     public static void main(String[] args) throws IOException {
         PairJob job = JobArguments.pairJob(args);
+        DirectoryLock.setProcessCommand("spark-submit " + SparkPairs.class.getName() + " " + String.join(" ", args));
         try (JavaSparkContext sc = JobArguments.context("reflowkit-pairs")) {
             PairGenerationResult r = run(sc, job);
             System.out.printf("wrote %d %s pairs to %s (%d of %d shards generated, %d reused; %.1f s)%s%n",

@@ -11,6 +11,8 @@ import dev.reflowkit.config.Config;
 import dev.reflowkit.config.ConfigLoader;
 import dev.reflowkit.config.ReflowConfig;
 import dev.reflowkit.engine.Engines;
+import dev.reflowkit.io.DirectoryLock;
+import dev.reflowkit.io.DirectoryLockedException;
 import dev.reflowkit.metrics.FrechetDistance;
 import dev.reflowkit.metrics.GaussianStats;
 import dev.reflowkit.metrics.MomentSums;
@@ -31,6 +33,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 import org.apache.spark.SparkConf;
@@ -47,7 +50,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The Spark jobs on {@code local[2]} (two executor threads, up to 3 attempts per task): the same
  * pairs, bit for bit, as the single-machine path; a task that fails part-way is retried without
  * losing or duplicating a pair; a job that dies is resumed by rerunning it; the evaluation's
- * reduced statistics equal one machine's.
+ * reduced statistics equal one machine's; the driver holds the store's lock while the job runs.
  */
 class SparkJobsTest {
 
@@ -55,6 +58,8 @@ class SparkJobsTest {
     private static final AtomicInteger INJECTED = new AtomicInteger();
     /** Shards written by relaunched attempts. */
     private static final AtomicInteger RELAUNCHED = new AtomicInteger();
+    /** What the executors saw when they tried the store's lock. */
+    private static final List<String> LOCK_PROBES = new CopyOnWriteArrayList<>();
 
     @TempDir
     static Path dir;
@@ -191,6 +196,40 @@ class SparkJobsTest {
         assertEquals(4, r.shardsReused());
         assertEquals(4, r.shardsGenerated());
         assertEquals(PairManifest.read(local).shards(), PairManifest.read(spark).shards());
+    }
+
+    @Test
+    @SuppressWarnings("try") // the lock is held for the block
+    void theDriverHoldsTheStoreLockWhileTheJobRuns() throws IOException {
+        Path spark = dir.resolve("spark-locked");
+        String store = spark.toString(); // a Path is not serializable
+        int before = LOCK_PROBES.size();
+        // on the executors (threads of this JVM in local mode), while their shards are being written
+        ShardObserver probe = (shard, partition, attempt) -> {
+            try (DirectoryLock taken = DirectoryLock.acquire(Path.of(store))) {
+                LOCK_PROBES.add("free while the job ran");
+            } catch (DirectoryLockedException e) {
+                LOCK_PROBES.add(e.getMessage());
+            }
+        };
+        var r = SparkPairs.run(sc, job(spark, PairDirection.BACKWARD, 400).optPartitions(2).build(), probe);
+        assertTrue(r.complete());
+        List<String> seen = LOCK_PROBES.subList(before, LOCK_PROBES.size());
+        assertEquals(4, seen.size(), "one probe per shard: " + seen);
+        for (String m : seen) {
+            assertTrue(m.startsWith(store + " is locked by this process (pid " + ProcessHandle.current().pid()), m);
+        }
+        try (DirectoryLock released = DirectoryLock.acquire(spark)) {
+            assertTrue(released.takenOver().isEmpty(), "released cleanly when the job ended");
+        }
+        // a job on a store that another job holds is refused before it writes anything
+        Path busy = dir.resolve("spark-busy");
+        try (DirectoryLock held = DirectoryLock.acquire(busy)) {
+            DirectoryLockedException e = assertThrows(DirectoryLockedException.class,
+                    () -> SparkPairs.run(sc, job(busy, PairDirection.BACKWARD, 200).build()));
+            assertTrue(e.getMessage().startsWith(busy + " is locked by this process"), e.getMessage());
+            assertFalse(Files.exists(busy.resolve(PairManifest.FILE)), "nothing written");
+        }
     }
 
     @Test

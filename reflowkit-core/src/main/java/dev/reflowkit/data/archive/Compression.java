@@ -1,44 +1,57 @@
 package dev.reflowkit.data.archive;
 
 import dev.reflowkit.io.DataFormatException;
+import io.airlift.compress.zstd.ZstdInputStream;
 import java.io.BufferedInputStream;
-import java.io.ByteArrayOutputStream;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
-import java.util.List;
-import java.util.Locale;
-import java.util.zip.GZIPInputStream;
+import java.util.Objects;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import org.apache.commons.compress.compressors.xz.XZCompressorInputStream;
 
 /**
- * A compression format recognised by its magic bytes (not by the file name), and how to read it.
+ * A compression format recognised by its magic bytes (not by the file name), and how to read it;
+ * every format is decoded in Java, so no system program is needed.
  *
- * <p>gzip ({@code 1f 8b}) is decompressed in Java; xz ({@code fd 37 7a 58 5a 00}) and zstd
- * ({@code 28 b5 2f fd}), which the JDK cannot read, are decompressed by the {@code xz} or
- * {@code zstd} command (Debian packages {@code xz-utils}, {@code zstd}); a missing command is a
- * clear error telling what to install. Anything else is taken as uncompressed.
+ * <p>gzip ({@code 1f 8b}, several concatenated members read as one stream) and xz
+ * ({@code fd 37 7a 58 5a 00}, LZMA2, also concatenated streams) are read with Apache Commons
+ * Compress (xz through the tukaani xz library), Zstandard ({@code 28 b5 2f fd}, one or more
+ * frames; skippable frames are not supported) with aircompressor's pure-Java decoder. Anything
+ * else is taken as uncompressed.
+ *
+ * <p>Corrupt or truncated compressed data is a {@link DataFormatException} naming the file (and
+ * the archive member it came from, if any); a failure of the underlying stream is passed on as
+ * it was thrown.
+ *
+ * <pre>{@code
+ * try (InputStream in = Compression.open(Path.of("train-images-idx3-ubyte.gz"))) {
+ *     byte[] raw = in.readAllBytes();
+ * }
+ * }</pre>
  */
 public enum Compression {
     /** No compression. */
-    NONE(new byte[0], null),
+    NONE("uncompressed", new byte[0]),
     /** gzip (RFC 1952), also several concatenated members. */
-    GZIP(new byte[] {0x1f, (byte) 0x8b}, null),
-    /** xz (LZMA2), via the {@code xz} command. */
-    XZ(new byte[] {(byte) 0xfd, '7', 'z', 'X', 'Z', 0}, "xz"),
-    /** Zstandard, via the {@code zstd} command. */
-    ZSTD(new byte[] {0x28, (byte) 0xb5, 0x2f, (byte) 0xfd}, "zstd");
+    GZIP("gzip", new byte[] {0x1f, (byte) 0x8b}),
+    /** xz (LZMA2). */
+    XZ("xz", new byte[] {(byte) 0xfd, '7', 'z', 'X', 'Z', 0}),
+    /** Zstandard (RFC 8878). */
+    ZSTD("zstd", new byte[] {0x28, (byte) 0xb5, 0x2f, (byte) 0xfd});
 
     private static final int BUFFER = 1 << 16;
+    private static final int HEAD = 6;
 
+    private final String label;
     private final byte[] magic;
-    private final String command;
 
-    Compression(byte[] magic, String command) {
+    Compression(String label, byte[] magic) {
+        this.label = label;
         this.magic = magic;
-        this.command = command;
     }
 
     /**
@@ -66,7 +79,7 @@ public enum Compression {
      */
     public static Compression detect(Path file) throws IOException {
         try (InputStream in = Files.newInputStream(file)) {
-            return detect(in.readNBytes(6));
+            return detect(in.readNBytes(HEAD));
         }
     }
 
@@ -74,115 +87,123 @@ public enum Compression {
      * Opens a file for reading its decompressed content, choosing the format by magic.
      *
      * @param file the file
-     * @return the decompressed bytes; closing it closes the file (and stops a decompressor command)
-     * @throws IOException if the file cannot be read, or the decompressor command is missing
+     * @return the decompressed bytes; closing it closes the file
+     * @throws DataFormatException if the compressed data's header is corrupt (later corruption
+     *     is reported by the reads)
+     * @throws IOException if the file cannot be read
      */
     public static InputStream open(Path file) throws IOException {
-        Compression c = detect(file);
-        if (c.command != null) {
-            return c.runCommand(file);
-        }
-        InputStream raw = new BufferedInputStream(Files.newInputStream(file), BUFFER);
-        if (c == GZIP) {
-            try {
-                return new GZIPInputStream(raw, BUFFER);
-            } catch (IOException e) {
-                raw.close();
-                throw new DataFormatException(file, "corrupt gzip data: " + e.getMessage());
-            }
-        }
-        return raw;
-    }
-
-    private InputStream runCommand(Path file) throws IOException {
-        Process p;
+        InputStream raw = Files.newInputStream(file);
         try {
-            p = new ProcessBuilder(List.of(command, "-dc", "--", file.toAbsolutePath().toString()))
-                    .start();
-            p.getOutputStream().close();
-        } catch (IOException e) {
-            throw new IOException(file + ": is " + name().toLowerCase(Locale.ROOT) + "-compressed and the '"
-                    + command + "' command is needed to unpack it, but it cannot be run (" + e.getMessage()
-                    + "); install it (Debian/Ubuntu: apt-get install " + (this == XZ ? "xz-utils" : "zstd") + ")", e);
+            return decompress(raw, file, null);
+        } catch (IOException | RuntimeException e) {
+            raw.close();
+            throw e;
         }
-        ByteArrayOutputStream err = new ByteArrayOutputStream();
-        Thread drain = new Thread(() -> {
-            try (InputStream e = p.getErrorStream()) {
-                e.transferTo(err);
-            } catch (IOException ignored) {
-                // the exit code reports the failure
-            }
-        }, command + "-stderr");
-        drain.setDaemon(true);
-        drain.start();
-        return new CommandOutput(p, drain, err, file, command);
     }
 
-    /** The standard output of a decompressor; its end checks the exit code. */
-    private static final class CommandOutput extends BufferedInputStream {
+    /**
+     * Decompresses a stream, choosing the format by its first bytes.
+     *
+     * @param in the possibly compressed bytes, e.g. an archive member's content; closed with the
+     *     returned stream
+     * @param source the file the bytes come from, for error messages
+     * @param member the archive member the bytes are, for error messages, or null for the whole file
+     * @return the decompressed bytes
+     * @throws DataFormatException if the compressed data's header is corrupt
+     * @throws IOException if reading {@code in} fails
+     */
+    public static InputStream decompress(InputStream in, Path source, String member) throws IOException {
+        Objects.requireNonNull(source, "source");
+        TrackedInput raw = new TrackedInput(Objects.requireNonNull(in, "in"));
+        BufferedInputStream buffered = new BufferedInputStream(raw, BUFFER);
+        buffered.mark(HEAD);
+        Compression c = detect(buffered.readNBytes(HEAD));
+        buffered.reset();
+        if (c == NONE) {
+            return buffered;
+        }
+        try {
+            return new Decoded(c, c.decoder(buffered), raw, source, member);
+        } catch (IOException | RuntimeException e) {
+            throw c.failure(e, raw, source, member);
+        }
+    }
 
-        private final Process process;
-        private final Thread drain;
-        private final ByteArrayOutputStream err;
-        private final Path file;
-        private final String command;
-        private boolean checked;
+    private InputStream decoder(InputStream in) throws IOException {
+        switch (this) {
+            case GZIP:
+                return GzipCompressorInputStream.builder().setInputStream(in).setDecompressConcatenated(true).get();
+            case XZ:
+                return XZCompressorInputStream.builder().setInputStream(in).setDecompressConcatenated(true).get();
+            case ZSTD:
+                return new ZstdInputStream(in);
+            default:
+                return in;
+        }
+    }
 
-        CommandOutput(Process process, Thread drain, ByteArrayOutputStream err, Path file, String command) {
-            super(process.getInputStream(), BUFFER);
-            this.process = process;
-            this.drain = drain;
-            this.err = err;
-            this.file = file;
-            this.command = command;
+    /** What to throw for an exception of a decoder: the source's own, or a format error. */
+    private IOException failure(Exception e, TrackedInput raw, Path source, String member) {
+        IOException fromSource = raw.sourceFailure(e);
+        if (fromSource != null) {
+            return fromSource;
+        }
+        String where = member == null ? "" : " in '" + member + "'";
+        String problem = e instanceof EOFException
+                ? "truncated " + label + " data" + where + ": the compressed stream ends early"
+                : "corrupt " + label + " data" + where + ": " + detail(e);
+        DataFormatException f = new DataFormatException(source, problem);
+        f.initCause(e);
+        return f;
+    }
+
+    private static String detail(Exception e) {
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? "undecodable (" + e.getClass().getSimpleName() + ")"
+                : m.strip().replace('\n', ' ');
+    }
+
+    /** A decoder's output, its errors turned into format errors naming the file. */
+    private static final class Decoded extends InputStream {
+
+        private final Compression format;
+        private final InputStream decoder;
+        private final TrackedInput raw;
+        private final Path source;
+        private final String member;
+
+        Decoded(Compression format, InputStream decoder, TrackedInput raw, Path source, String member) {
+            this.format = format;
+            this.decoder = decoder;
+            this.raw = raw;
+            this.source = source;
+            this.member = member;
         }
 
         @Override
-        public synchronized int read() throws IOException {
-            int b = super.read();
-            if (b < 0) {
-                check();
-            }
-            return b;
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
         }
 
         @Override
-        public synchronized int read(byte[] b, int off, int len) throws IOException {
-            int n = super.read(b, off, len);
-            if (n < 0) {
-                check();
+        public int read(byte[] b, int off, int len) throws IOException {
+            Objects.checkFromIndexSize(off, len, b.length);
+            if (len == 0) {
+                return 0;
             }
-            return n;
-        }
-
-        private void check() throws IOException {
-            if (checked) {
-                return;
-            }
-            checked = true;
             try {
-                int code = process.waitFor();
-                drain.join(5_000);
-                if (code != 0) {
-                    String msg = err.toString(StandardCharsets.UTF_8).strip().replace('\n', ' ');
-                    throw new DataFormatException(file, "'" + command + " -dc' failed with exit code "
-                            + code + (msg.isEmpty() ? "" : ": " + msg));
-                }
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IOException("interrupted while waiting for " + command, e);
+                return decoder.read(b, off, len);
+            } catch (IOException | RuntimeException e) {
+                throw format.failure(e, raw, source, member);
             }
         }
 
         @Override
         public void close() throws IOException {
-            try {
-                super.close();
-            } finally {
-                if (process.isAlive()) {
-                    process.destroy();
-                }
-            }
+            decoder.close();
         }
     }
 }

@@ -1,13 +1,20 @@
 package dev.reflowkit.data.archive;
 
+import io.airlift.compress.zstd.ZstdOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.zip.GZIPOutputStream;
+import org.apache.commons.compress.compressors.xz.XZCompressorOutputStream;
 
-/** Builds small tar, ar and gzip archives in memory for tests (written here, independently of the readers). */
+/**
+ * Builds small tar and ar archives in memory for tests, byte by byte (independently of the
+ * library that reads them), and compresses bytes with gzip (the JDK), xz (Commons Compress) and
+ * zstd (aircompressor), so no test needs an {@code xz} or {@code zstd} program.
+ */
 public final class TestArchives {
 
     private TestArchives() {}
@@ -169,13 +176,41 @@ public final class TestArchives {
         }
     }
 
-    /** gzip-compresses bytes. */
-    public static byte[] gzip(byte[] bytes) {
+    /** A compressing output stream over a sink. */
+    private interface Compressor {
+        OutputStream wrap(OutputStream sink) throws IOException;
+    }
+
+    private static byte[] compress(byte[] bytes, Compressor c) {
         ByteArrayOutputStream b = new ByteArrayOutputStream();
-        try (GZIPOutputStream g = new GZIPOutputStream(b)) {
-            g.write(bytes);
+        try (OutputStream out = c.wrap(b)) {
+            out.write(bytes);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
+        }
+        return b.toByteArray();
+    }
+
+    /** gzip-compresses bytes (one member). */
+    public static byte[] gzip(byte[] bytes) {
+        return compress(bytes, GZIPOutputStream::new);
+    }
+
+    /** xz-compresses bytes (one stream, CRC64 check). */
+    public static byte[] xz(byte[] bytes) {
+        return compress(bytes, XZCompressorOutputStream::new);
+    }
+
+    /** zstd-compresses bytes (one frame, with its content checksum). */
+    public static byte[] zstd(byte[] bytes) {
+        return compress(bytes, ZstdOutputStream::new);
+    }
+
+    /** The concatenation of byte arrays. */
+    public static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        for (byte[] p : parts) {
+            b.writeBytes(p);
         }
         return b.toByteArray();
     }
