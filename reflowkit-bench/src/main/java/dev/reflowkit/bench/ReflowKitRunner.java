@@ -329,7 +329,8 @@ public final class ReflowKitRunner {
             ParameterStore store = new ParameterStore(m, false);
             IOConsumerLong step = k -> {
                 for (long j = 0; j < k; j++) {
-                    try (NDManager sub = m.newSubManager(); NDScope scope = new NDScope()) {
+                    // The scope frees the step's intermediates (attached to the inputs' manager).
+                    try (NDScope scope = new NDScope()) {
                         scope.suppressNotUsedWarning();
                         try (GradientCollector gc = engine.newGradientCollector()) {
                             NDArray v = net.forward(store, new NDList(ps.xt(), t), true).singletonOrThrow();
