@@ -53,7 +53,8 @@ class ConcurrentRunsTest {
                     List.of("pipeline", "--out", run.toString()),
                     List.of("ablate", "--out", run.toString()));
             for (List<String> second : seconds) {
-                Cli.Result r = Cli.run(Cli.tiny(second, "train.steps=1000000"));
+                // pairs.block divides the tiny shards, so that ablate's preflight passes and the lock decides
+                Cli.Result r = Cli.run(Cli.tiny(second, "train.steps=1000000", "pairs.block=50"));
                 String line = r.inputError(); // exit 2, one line, no stack trace, nothing on stdout
                 assertTrue(line.startsWith("reflow " + second.get(0) + ": error: " + run + " " + holderText), line);
                 assertTrue(holder.isAlive(), "the holder runs on");
