@@ -306,15 +306,10 @@ final class StandaloneCluster implements AutoCloseable {
      * @return the process IDs killed
      */
     List<Long> killWorker(Worker w) {
-        ProcessHandle h = w.process().toHandle();
-        List<ProcessHandle> family = new ArrayList<>(h.descendants().toList()); // before the parent goes
-        family.add(0, h);
-        family.forEach(ProcessHandle::destroyForcibly);
+        List<ProcessHandle> family = kill(w.process().toHandle());
         for (ProcessHandle p : family) {
-            try {
-                p.onExit().get(10, TimeUnit.SECONDS);
-            } catch (Exception e) {
-                throw new AssertionError("process " + p.pid() + " did not die after SIGKILL", e);
+            if (p.isAlive()) {
+                throw new AssertionError("process " + p.pid() + " did not die after SIGKILL");
             }
         }
         return family.stream().map(ProcessHandle::pid).toList();
@@ -368,7 +363,14 @@ final class StandaloneCluster implements AutoCloseable {
         }
     }
 
-    private static void kill(ProcessHandle h) {
+    /**
+     * SIGKILLs a process and its descendants (listed before the parent goes) and waits up to 10 s
+     * for each to exit.
+     *
+     * @param h the process
+     * @return the processes killed, the given one first
+     */
+    private static List<ProcessHandle> kill(ProcessHandle h) {
         List<ProcessHandle> family = new ArrayList<>(h.descendants().toList());
         family.add(0, h);
         family.forEach(ProcessHandle::destroyForcibly);
@@ -376,9 +378,10 @@ final class StandaloneCluster implements AutoCloseable {
             try {
                 p.onExit().get(10, TimeUnit.SECONDS);
             } catch (Exception e) {
-                // reported by the caller's assertions, if it matters; nothing else can be done
+                // still alive, or interrupted: killWorker checks; for clean-up nothing else can be done
             }
         }
+        return family;
     }
 
     /** Starts a JVM on SPARK_HOME's class path, its output to {@code logs/NAME.log}. */
