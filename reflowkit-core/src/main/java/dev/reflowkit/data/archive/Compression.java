@@ -132,10 +132,12 @@ public enum Compression {
 
     private InputStream decoder(InputStream in) throws IOException {
         switch (this) {
+            // The constructors, not the builders of Commons Compress 1.26+: Spark 3.5's distribution puts
+            // commons-compress 1.23 first on a driver's and executor's class path, which has no builders.
             case GZIP:
-                return GzipCompressorInputStream.builder().setInputStream(in).setDecompressConcatenated(true).get();
+                return new GzipCompressorInputStream(in, true);
             case XZ:
-                return XZCompressorInputStream.builder().setInputStream(in).setDecompressConcatenated(true).get();
+                return new XZCompressorInputStream(in, true);
             case ZSTD:
                 return new ZstdInputStream(in);
             default:
