@@ -185,7 +185,7 @@ public final class ArchiveReader implements Closeable {
     }
 
     /** A member's bytes, counted against its declared size. */
-    private final class Content extends InputStream {
+    private final class Content extends ChunkInputStream {
 
         private final ArchiveEntry entry;
         private long remaining;
@@ -196,18 +196,7 @@ public final class ArchiveReader implements Closeable {
         }
 
         @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            Objects.checkFromIndexSize(off, len, b.length);
-            if (len == 0) {
-                return 0;
-            }
+        protected int readChunk(byte[] b, int off, int len) throws IOException {
             if (remaining == 0) {
                 return -1;
             }

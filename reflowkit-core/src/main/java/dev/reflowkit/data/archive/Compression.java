@@ -167,7 +167,7 @@ public enum Compression {
     }
 
     /** A decoder's output, its errors turned into format errors naming the file. */
-    private static final class Decoded extends InputStream {
+    private static final class Decoded extends ChunkInputStream {
 
         private final Compression format;
         private final InputStream decoder;
@@ -184,18 +184,7 @@ public enum Compression {
         }
 
         @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n < 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            Objects.checkFromIndexSize(off, len, b.length);
-            if (len == 0) {
-                return 0;
-            }
+        protected int readChunk(byte[] b, int off, int len) throws IOException {
             try {
                 return decoder.read(b, off, len);
             } catch (IOException | RuntimeException e) {
