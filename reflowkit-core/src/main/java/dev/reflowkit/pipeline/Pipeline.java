@@ -16,9 +16,11 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * The end-to-end job: teacher -> pairs -> ReFlow models -> evaluation, in one directory:
@@ -79,6 +81,7 @@ public final class Pipeline {
 
         Map<String, Path> models = new LinkedHashMap<>();
         models.put("teacher", teacher);
+        Set<Path> stores = new HashSet<>();
         for (String preset : resolved.getStringList("pipeline.models")) {
             Path current = teacher;
             int rounds = resolved.getInt("reflow.rounds");
@@ -88,6 +91,9 @@ public final class Pipeline {
                 Path from = current;
                 for (String direction : model.getStringList("reflow.directions")) {
                     Path store = pairsDir.resolve(direction);
+                    if (!stores.add(store)) {
+                        continue; // made for an earlier model of this run: one stage, listed once
+                    }
                     out.println("== pairs: " + direction + " from " + current + " -> " + store);
                     stages.run(dir.relativize(store).toString(), () -> {
                         PairStages.generate(model, from, direction, store, out);
