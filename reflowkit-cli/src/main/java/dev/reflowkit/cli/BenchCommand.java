@@ -42,8 +42,8 @@ import picocli.CommandLine.Option;
             "Memory checks: RSS every 100 steps over a 10 000-step training run (slope after warm-up), and peak RSS"
                 + " of generating 100 000 and 1 000 000 2-D pairs (at 9 NFE; memory does not depend on the NFE).",
             "Writes DIR/bench.md and DIR/bench.json. The reference needs Debian's python3-torch: run bench/setup.sh"
-                + " once (docs/PERFORMANCE.md). About 13 minutes on 2 cores before the network-alone rows, which"
-                + " roughly double the measuring time (not measured yet); --quick took about 3."
+                + " once (docs/PERFORMANCE.md). About 14 minutes on 2 cores with the network-alone rows"
+                + " (820 s measured); --quick about 3."
         })
 final class BenchCommand implements Callable<Integer> {
 
