@@ -10,8 +10,11 @@ def fmt(c, metric='fd', digits=2):
     m = c[metric]; mean, std = m['mean'], m['std']
     return f"{mean:.{digits}f} ± {std:.{digits}f}" if m['seeds'] > 1 else f"{mean:.{digits}f}"
 
+def load_ablation(name):
+    return json.load(open(os.path.join(os.path.expanduser(name), 'ablation.json')))
+
 def main_table(name):
-    a = json.load(open(os.path.join(os.path.expanduser(name), 'ablation.json')))
+    a = load_ablation(name)
     rows = {r['variant']: r['columns'] for r in a['rows']}
     nfes = sorted({int(k.split('@')[1]) for r in rows.values() for k in r if '@' in k})
     grids = []
@@ -65,13 +68,12 @@ def cfg(C):
             f = f'{C}/cfg-{m}-w{w}.json'
             if not os.path.exists(f): continue
             g = runs(f)
-            nf = lambda n: (n if m == 'teacher' else n)
             print(f'| {m} | {w} | ' + ' | '.join(
                 f"{g[('shifted', n)]['fd']:.2f} / {g[('shifted', n)].get('class_acc', float('nan')):.3f}"
                 if ('shifted', n) in g else '–' for n in [1, 2, 4, 9]) + ' |')
 
 def ablation(name):
-    a = json.load(open(os.path.join(os.path.expanduser(name), 'ablation.json')))
+    a = load_ablation(name)
     print(f"FD ({a['count']} samples, mean ± std over seeds {a['seeds']}; {a['data']}); grid per row:\n")
     print('| variant | grid | NFE 2 | NFE 9 |')
     print('|---|---|---|---|')
