@@ -233,9 +233,11 @@ public final class Bench {
         theirs.get(w.name()).add(p.theirs());
         log.accept(String.format(Locale.ROOT, "%sreflowkit %-16s %s", prefix, w.name(), BenchReport.describe(w, p.ours())));
         log.accept(String.format(Locale.ROOT, "%storch     %-16s %s  (%d alternating chunks each, %s first; ratio per"
-                + " chunk %s; seconds per chunk, ReflowKit %s, PyTorch %s)", prefix, w.name(),
+                + " chunk %s; seconds per chunk, ReflowKit %s, PyTorch %s; cores busy in each side's chunks,"
+                + " its own/others': ReflowKit %s; PyTorch %s)", prefix, w.name(),
                 BenchReport.describe(w, p.theirs()), p.ourChunks().size(), referenceFirst ? "PyTorch" : "ReflowKit",
-                joined(p.chunkRatios()), joined(p.ourChunks()), joined(p.theirChunks())));
+                joined(p.chunkRatios()), joined(p.ourChunks()), joined(p.theirChunks()), cores(p.ours()),
+                cores(p.theirs())));
         if (explain && round == 0) {
             Path compositeDir = Files.createDirectories(dir.resolve("composite"));
             TorchReference.Run run = reference.runComposite(List.of(w), threads, compositeDir,
@@ -243,6 +245,11 @@ public final class Bench {
             run.results().forEach((name, m) -> theirs.get(name).add(m));
             ReflowKitRunner.requireSameNetwork(w, p.ours(), run.results().get(w.name() + TorchReference.COMPOSITE));
         }
+    }
+
+    private static String cores(Measurement m) {
+        return m.cpu().isEmpty() ? "–" : m.cpu().stream().map(CpuUse.Stretch::describe)
+                .collect(Collectors.joining(", "));
     }
 
     private static String joined(List<Double> xs) {

@@ -134,6 +134,7 @@ public final class BenchReport {
                 + " as layer norm + per-channel affine: DJL exposes no fused kernel for either; a GroupNorm followed"
                 + " by SiLU native, as ReflowKit fuses that pair through TorchScript), first round only, in its own process;"
                 + " its ratio is ReflowKit's first round over it.\n");
+        cpu(r, sb);
         if (!r.memory().isEmpty()) {
             sb.append("\n## Memory (run first, in a fresh process)\n\n| check | RSS after warm-up MiB | RSS at end MiB"
                     + " | after warm-up (training: 20% of the steps; pairs: 10% of the time) | peak MiB |\n"
@@ -157,6 +158,48 @@ public final class BenchReport {
             }
         }
         return sb.toString();
+    }
+
+    /**
+     * The CPU table: per workload, the cores each side kept busy during its own timed chunks
+     * (median and minimum over chunks and rounds), the most that other processes and the
+     * hypervisor took meanwhile, and how many chunks were disturbed ({@link CpuUse.Stretch#disturbed}).
+     */
+    private static void cpu(BenchResult r, StringBuilder sb) {
+        List<BenchRow> rows = r.rows().stream().filter(row -> !BenchRow.chunks(row.reflowkit()).isEmpty()).toList();
+        if (rows.isEmpty()) {
+            return;
+        }
+        sb.append("\n## CPU during the timed chunks\n\n| workload | ReflowKit cores, median (min) | PyTorch cores,"
+                + " median (min) | others' cores, max | steal, max | disturbed chunks |\n|---|---:|---:|---:|---:|---:|\n");
+        int disturbed = 0;
+        int total = 0;
+        for (BenchRow row : rows) {
+            List<CpuUse.Stretch> ours = BenchRow.chunks(row.reflowkit());
+            List<CpuUse.Stretch> theirs = BenchRow.chunks(row.torch());
+            List<CpuUse.Stretch> all = new ArrayList<>(ours);
+            all.addAll(theirs);
+            long d = all.stream().filter(CpuUse.Stretch::disturbed).count();
+            disturbed += (int) d;
+            total += all.size();
+            sb.append("| ").append(row.workload().name()).append(" | ").append(cores(ours)).append(" | ")
+                    .append(cores(theirs)).append(" | ")
+                    .append(String.format(Locale.ROOT, "%.2f | %.2f | %d of %d |%n",
+                            all.stream().mapToDouble(CpuUse.Stretch::otherCores).max().orElse(Double.NaN),
+                            all.stream().mapToDouble(CpuUse.Stretch::stealCores).max().orElse(Double.NaN), d,
+                            all.size()));
+        }
+        sb.append(String.format(Locale.ROOT, "%nCores busy: a side's CPU seconds per wall second during its own chunks"
+                + " (%s threads each); others': every other process and the kernel meanwhile, from /proc/stat. A chunk"
+                + " is disturbed when others or the hypervisor's steal took more than %.2f of a core: %d of %d chunks"
+                + " were%s.%n", r.settings().get("threads"), CpuUse.DISTURBED_CORES, disturbed, total,
+                disturbed == 0 ? "" : "; their ratios are suspect (bench.json has every chunk)"));
+    }
+
+    private static String cores(List<CpuUse.Stretch> chunks) {
+        double[] v = chunks.stream().mapToDouble(CpuUse.Stretch::ownCores).filter(x -> !Double.isNaN(x)).sorted()
+                .toArray();
+        return v.length == 0 ? "–" : String.format(Locale.ROOT, "%.2f (%.2f)", v[v.length / 2], v[0]);
     }
 
     private static String startups(Object perRun) {

@@ -105,6 +105,16 @@ public record BenchRow(Workload workload, List<Measurement> reflowkit, List<Meas
         return side.isEmpty() ? Double.NaN : side.get(0).peakRssMb();
     }
 
+    /**
+     * The CPU accounting of every timed chunk of a side, over all rounds.
+     *
+     * @param side ReflowKit's or PyTorch's measurements
+     * @return the stretches in order, empty where not measured (not paired, or not Linux)
+     */
+    public static List<CpuUse.Stretch> chunks(List<Measurement> side) {
+        return side.stream().flatMap(m -> m.cpu().stream()).toList();
+    }
+
     static double median(List<Measurement> side) {
         double[] v = side.stream().mapToDouble(Measurement::itemsPerSecond).sorted().toArray();
         if (v.length == 0) {

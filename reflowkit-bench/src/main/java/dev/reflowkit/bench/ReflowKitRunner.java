@@ -39,6 +39,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Objects;
 import java.util.SplittableRandom;
 import java.util.function.LongConsumer;
 import java.util.stream.Stream;
@@ -152,18 +153,30 @@ public final class ReflowKitRunner {
         long[] sizes = chunkSizes(w.count(), chunks);
         double[] ourSeconds = new double[sizes.length];
         double[] theirSeconds = new double[sizes.length];
+        CpuUse.Stretch[] cpu = new CpuUse.Stretch[sizes.length];
+        CpuUse.Stretch[] theirCpu = new CpuUse.Stretch[sizes.length];
         ProcessMemory.resetPeak();
         Turn theirTurn = i -> {
             settle();
+            CpuUse before = reference.process().map(CpuUse::of).orElse(null);
             theirSeconds[i] = reference.run(sizes[i]);
+            if (before != null) {
+                theirCpu[i] = CpuUse.of(reference.process().orElseThrow()).since(before);
+            }
             settle();
         };
-        long parameters = measure(w, new Turns(sizes, ourSeconds, theirTurn, referenceFirst));
+        Turns turns = new Turns(sizes, ourSeconds, theirTurn, referenceFirst);
+        turns.cpu = cpu;
+        long parameters = measure(w, turns);
         double ourPeak = ProcessMemory.peakMb();
         reference.close();
-        Measurement ours = measurement(w, Arrays.stream(ourSeconds).sum(), ourPeak, parameters);
+        Measurement ours = measurement(w, Arrays.stream(ourSeconds).sum(), ourPeak, parameters)
+                .withCpu(List.of(cpu));
         Measurement theirs = measurement(w, Arrays.stream(theirSeconds).sum(), reference.peakRssMb(),
                 reference.parameters());
+        if (Arrays.stream(theirCpu).allMatch(Objects::nonNull)) {
+            theirs = theirs.withCpu(List.of(theirCpu));
+        }
         requireSameNetwork(w, ours, theirs);
         return new Paired(ours, theirs, Arrays.stream(ourSeconds).boxed().toList(),
                 Arrays.stream(theirSeconds).boxed().toList());
@@ -228,6 +241,8 @@ public final class ReflowKitRunner {
         private final Turn other;
         private final boolean otherFirst;
         private long start;
+        private CpuUse startUse;
+        private CpuUse.Stretch[] cpu; // where the CPU went per chunk, when wanted
 
         Turns(long[] sizes, double[] seconds, Turn other, boolean otherFirst) {
             this.sizes = sizes;
@@ -247,6 +262,9 @@ public final class ReflowKitRunner {
         void boundary(int i) throws IOException {
             if (i > 0) {
                 seconds[i - 1] = (System.nanoTime() - start) / 1e9;
+                if (cpu != null) {
+                    cpu[i - 1] = CpuUse.now().since(startUse);
+                }
             }
             if (other != null) {
                 int theirs = otherFirst ? i : i - 1;
@@ -257,6 +275,9 @@ public final class ReflowKitRunner {
                 }
             }
             if (i < sizes.length) {
+                if (cpu != null) {
+                    startUse = CpuUse.now();
+                }
                 start = System.nanoTime();
             }
         }

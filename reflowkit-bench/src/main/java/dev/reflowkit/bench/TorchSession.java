@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -102,6 +103,15 @@ public final class TorchSession implements AutoCloseable {
         } catch (NumberFormatException e) {
             throw new IOException("the PyTorch reference answered '" + done + "' instead of seconds");
         }
+    }
+
+    /**
+     * The reference's process, for CPU accounting while it runs.
+     *
+     * @return its handle, empty once it has ended
+     */
+    public Optional<ProcessHandle> process() {
+        return process.isAlive() ? Optional.of(process.toHandle()) : Optional.empty();
     }
 
     /**

@@ -162,6 +162,12 @@ class PairedModeTest {
                 assertTrue(p.ours().seconds() > 0 && p.ours().itemsPerSecond() > 0, p.ours().toString());
                 assertEquals(MLP_PARAMETERS, p.ours().parameters(), "ReflowKit's own count");
                 assertEquals(MLP_PARAMETERS, p.theirs().parameters(), "the reference's own count");
+                // Each side's chunks carry their CPU accounting (its figures: CpuUseTest; these
+                // chunks last milliseconds, below the kernel's 10 ms clock tick).
+                assertEquals(3, p.ours().cpu().size(), name);
+                assertEquals(3, p.theirs().cpu().size(), name);
+                assertTrue(p.ours().cpu().stream().allMatch(c -> c.seconds() > 0 && c.ownCores() >= 0),
+                        p.ours().cpu().toString());
             }
         }
     }

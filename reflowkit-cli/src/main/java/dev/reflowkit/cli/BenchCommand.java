@@ -38,12 +38,14 @@ import picocli.CommandLine.Option;
             "Before measuring, the reference's environment is checked (BLAS build, threads, OMP_*/OPENBLAS_*"
                 + " variables, a matmul and an MLP layer's speed): a reference not set up for speed fails the"
                 + " benchmark, unless --allow-slow-reference, which marks every ratio invalid. A difference in the"
-                + " two networks' parameter counts fails it too.",
+                + " two networks' parameter counts fails it too. Around each timed chunk the report records where the"
+                + " CPU went (the side's own cores, other processes, the hypervisor's steal) and counts the chunks"
+                + " something else disturbed.",
             "Memory checks: RSS every 100 steps over a 10 000-step training run (slope after warm-up), and peak RSS"
                 + " of generating 100 000 and 1 000 000 2-D pairs (at 9 NFE; memory does not depend on the NFE).",
             "Writes DIR/bench.md and DIR/bench.json. The reference needs Debian's python3-torch: run bench/setup.sh"
-                + " once (docs/PERFORMANCE.md). About 14 minutes on 2 cores with the network-alone rows"
-                + " (820 s measured); --quick about 3."
+                + " once (docs/PERFORMANCE.md). 11 to 14 minutes on 2 cores with the network-alone"
+                + " rows (639 to 820 s measured); --quick about 3."
         })
 final class BenchCommand implements Callable<Integer> {
 

@@ -1,0 +1,62 @@
+package dev.reflowkit.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+
+class CpuUseTest {
+
+    @Test
+    void countsThisProcesssWorkAsItsOwnAndAnotherProcesssAsOthers() throws Exception {
+        assumeTrue(Files.isReadable(Path.of("/proc/stat")), "Linux only");
+        CpuUse start = CpuUse.now();
+        long end = System.nanoTime() + 400_000_000L;
+        double sink = 0;
+        while (System.nanoTime() < end) {
+            sink += Math.sqrt(sink + 1);
+        }
+        CpuUse.Stretch busy = CpuUse.now().since(start);
+        assertTrue(sink > 0);
+        assertTrue(busy.ownCores() > 0.6 && busy.ownCores() < 1.5, "one busy thread: " + busy);
+        assertTrue(busy.seconds() >= 0.4, busy.toString());
+
+        // A busy child process: its own CPU, and the others' of this process meanwhile.
+        Process child = new ProcessBuilder("sh", "-c", "while :; do :; done").start();
+        try {
+            CpuUse self = CpuUse.now();
+            CpuUse other = CpuUse.of(child.toHandle());
+            Thread.sleep(600);
+            CpuUse.Stretch ours = CpuUse.now().since(self);
+            CpuUse.Stretch theirs = CpuUse.of(child.toHandle()).since(other);
+            assertTrue(theirs.ownCores() > 0.5, "the child spins: " + theirs);
+            assertTrue(ours.ownCores() < 0.5, "this process sleeps: " + ours);
+            assertTrue(ours.otherCores() > 0.5 && ours.disturbed(), "the child is another process: " + ours);
+            assertEquals(0, theirs.minorFaultsPerSecond(), "no faults are read for another process");
+        } finally {
+            child.destroyForcibly().waitFor();
+        }
+    }
+
+    @Test
+    void aStretchIsDisturbedOnlyWhenOthersOrStealTakeAQuarterCore() {
+        assertFalse(new CpuUse.Stretch(1, 2, 0.2, 0.1, 0, 0, 0).disturbed());
+        assertTrue(new CpuUse.Stretch(1, 2, 0.3, 0, 0, 0, 0).disturbed());
+        assertTrue(new CpuUse.Stretch(1, 1, 0, 0.3, 0, 0, 0).disturbed());
+        assertEquals("1.98/0.02 st 0.00 pf 12/s major 3 gc 5ms",
+                new CpuUse.Stretch(1, 1.98, 0.02, 0, 12, 3, 5).describe());
+    }
+
+    @Test
+    void readsNothingBrokenFromAMissingProcess() throws IOException, InterruptedException {
+        Process p = new ProcessBuilder("true").start();
+        p.waitFor();
+        CpuUse.Stretch s = CpuUse.of(p.toHandle()).since(CpuUse.of(p.toHandle()));
+        assertTrue(Double.isNaN(s.ownCores()) || s.ownCores() == 0, s.toString());
+    }
+}
