@@ -17,7 +17,7 @@ import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /**
- * The benchmark: the reference's environment check and the memory checks first (in a fresh
+ * The benchmark: the reference's environment check and the memory checks first (in this
  * process), then every workload through ReflowKit and through the PyTorch reference, never both at
  * once, over several rounds, so that each ratio compares medians taken on the same machine at the
  * same time. Training and sampling workloads run paired: within each round the sides alternate in

@@ -136,7 +136,7 @@ public final class BenchReport {
                 + " its ratio is ReflowKit's first round over it.\n");
         cpu(r, sb);
         if (!r.memory().isEmpty()) {
-            sb.append("\n## Memory (run first, in a fresh process)\n\n| check | RSS after warm-up MiB | RSS at end MiB"
+            sb.append("\n## Memory (run first, in the same process, before the speed workloads)\n\n| check | RSS after warm-up MiB | RSS at end MiB"
                     + " | after warm-up (training: 20% of the steps; pairs: 10% of the time) | peak MiB |\n"
                     + "|---|---:|---:|---:|---:|\n");
             for (RssTrend t : r.memory()) {

@@ -3,10 +3,16 @@ package dev.reflowkit.bench;
 import java.io.IOException;
 import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Collectors;
 
 /**
  * Where the machine's CPU went during a stretch of time: one process's CPU seconds, everyone
@@ -25,6 +31,13 @@ public final class CpuUse {
 
     private static final Path MACHINE = Path.of("/proc/stat");
     private static final Path SELF = Path.of("/proc/self/stat");
+    private static final Path TASKS = Path.of("/proc/self/task");
+
+    /** The kernel's clock ticks per second in /proc (USER_HZ, 100 on Linux). */
+    private static final int TICKS_PER_SECOND = 100;
+
+    /** The share of a core from which a thread counts as busy in {@link Stretch#busyThreads}. */
+    static final double BUSY_THREAD_CORES = 0.1;
 
     /** Cores used by others (processes, steal) above which a stretch counts as disturbed. */
     public static final double DISTURBED_CORES = 0.25;
@@ -35,10 +48,12 @@ public final class CpuUse {
     private final long minorFaults;
     private final long majorFaults;
     private final long gcMillis;
+    private final Map<String, Long> threadTicks; // "tid name" -> CPU ticks; empty for another process
 
     private CpuUse(long nanos, double ownCpuSeconds, long[] machineTicks, long minorFaults, long majorFaults,
-            long gcMillis) {
+            long gcMillis, Map<String, Long> threadTicks) {
         this.nanos = nanos;
+        this.threadTicks = threadTicks;
         this.ownCpuSeconds = ownCpuSeconds;
         this.machineTicks = machineTicks;
         this.minorFaults = minorFaults;
@@ -57,7 +72,8 @@ public final class CpuUse {
         for (GarbageCollectorMXBean b : ManagementFactory.getGarbageCollectorMXBeans()) {
             gc += Math.max(0, b.getCollectionTime());
         }
-        return new CpuUse(System.nanoTime(), cpuSeconds(ProcessHandle.current()), machine(), faults[0], faults[1], gc);
+        return new CpuUse(System.nanoTime(), cpuSeconds(ProcessHandle.current()), machine(), faults[0], faults[1], gc,
+                threads());
     }
 
     /**
@@ -67,7 +83,7 @@ public final class CpuUse {
      * @return a snapshot
      */
     public static CpuUse of(ProcessHandle process) {
-        return new CpuUse(System.nanoTime(), cpuSeconds(process), machine(), 0, 0, 0);
+        return new CpuUse(System.nanoTime(), cpuSeconds(process), machine(), 0, 0, 0, Map.of());
     }
 
     private static double cpuSeconds(ProcessHandle process) {
@@ -96,8 +112,18 @@ public final class CpuUse {
                 steal = (double) (machineTicks[2] - earlier.machineTicks[2]) / total * cores;
             }
         }
+        List<Map.Entry<String, Double>> busy = new ArrayList<>();
+        threadTicks.forEach((thread, ticks) -> {
+            double cores = (ticks - earlier.threadTicks.getOrDefault(thread, 0L)) / (double) TICKS_PER_SECOND / wall;
+            if (cores >= BUSY_THREAD_CORES) {
+                busy.add(Map.entry(thread.substring(thread.indexOf(' ') + 1), cores));
+            }
+        });
+        busy.sort(Map.Entry.<String, Double>comparingByValue().reversed());
+        String threads = busy.stream().map(e -> String.format(Locale.ROOT, "%s %.2f", e.getKey(), e.getValue()))
+                .collect(Collectors.joining(", "));
         return new Stretch(wall, own, others, steal, (minorFaults - earlier.minorFaults) / wall,
-                majorFaults - earlier.majorFaults, gcMillis - earlier.gcMillis);
+                majorFaults - earlier.majorFaults, gcMillis - earlier.gcMillis, busy.size(), threads);
     }
 
     /**
@@ -110,9 +136,14 @@ public final class CpuUse {
      * @param minorFaultsPerSecond the process's minor page faults per second (0 for another process)
      * @param majorFaults the process's major page faults (0 for another process)
      * @param gcMillis this process's garbage-collection time (0 for another process)
+     * @param busyThreads this process's threads that kept at least a tenth of a core busy (0 for
+     *     another process): more than the engine's threads means its compute threads shared the
+     *     cores with others of the same process
+     * @param threads those threads, busiest first, as {@code name cores} (names from the kernel,
+     *     15 characters; the engine's compute threads are usually called {@code java})
      */
     public record Stretch(double seconds, double ownCores, double otherCores, double stealCores,
-            double minorFaultsPerSecond, long majorFaults, long gcMillis) {
+            double minorFaultsPerSecond, long majorFaults, long gcMillis, int busyThreads, String threads) {
 
         /**
          * A short text: own and other cores, steal, faults, GC.
@@ -120,8 +151,9 @@ public final class CpuUse {
          * @return for example {@code 1.96/0.03 st 0.00 pf 1200/s gc 4ms}
          */
         public String describe() {
-            return String.format(Locale.ROOT, "%.2f/%.2f st %.2f pf %.0f/s%s gc %dms", ownCores, otherCores,
-                    stealCores, minorFaultsPerSecond, majorFaults > 0 ? " major " + majorFaults : "", gcMillis);
+            return String.format(Locale.ROOT, "%.2f/%.2f st %.2f pf %.0f/s%s gc %dms%s", ownCores, otherCores,
+                    stealCores, minorFaultsPerSecond, majorFaults > 0 ? " major " + majorFaults : "", gcMillis,
+                    threads.isEmpty() ? "" : " [" + threads + "]");
         }
 
         /**
@@ -149,6 +181,26 @@ public final class CpuUse {
         } catch (IOException | RuntimeException e) {
             return null;
         }
+    }
+
+    /** Every thread of this process: "tid name" and its user + system CPU ticks. */
+    private static Map<String, Long> threads() {
+        Map<String, Long> out = new HashMap<>();
+        try (DirectoryStream<Path> tasks = Files.newDirectoryStream(TASKS)) {
+            for (Path task : tasks) {
+                try {
+                    String s = Files.readString(task.resolve("stat"));
+                    String name = s.substring(s.indexOf('(') + 1, s.lastIndexOf(')'));
+                    String[] f = s.substring(s.lastIndexOf(')') + 2).trim().split("\\s+");
+                    out.put(task.getFileName() + " " + name, Long.parseLong(f[11]) + Long.parseLong(f[12]));
+                } catch (IOException | RuntimeException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return Map.of();
+        }
+        return out;
     }
 
     private static long[] faults() {

@@ -89,8 +89,8 @@ public record Workload(String name, Kind kind, Scope scope, Config config, long[
     }
 
     /**
-     * The same workload with the network alone timed: named with {@link #NETWORK_SUFFIX}, without
-     * a target (it explains the whole-step figure).
+     * The same workload with the network alone timed: named with {@link #NETWORK_SUFFIX}, with the
+     * whole step's target (issue 22 asks both to keep up with PyTorch).
      *
      * @return the network-alone workload
      */
@@ -99,7 +99,7 @@ public record Workload(String name, Kind kind, Scope scope, Config config, long[
             throw new IllegalArgumentException(name + " has no network-alone variant");
         }
         return new Workload(name + NETWORK_SUFFIX, kind, Scope.NETWORK, config, sampleShape, batch, warmup, count, nfe,
-                Double.NaN);
+                target);
     }
 
     @Override

@@ -25,6 +25,7 @@ class CpuUseTest {
         assertTrue(sink > 0);
         assertTrue(busy.ownCores() > 0.6 && busy.ownCores() < 1.5, "one busy thread: " + busy);
         assertTrue(busy.seconds() >= 0.4, busy.toString());
+        assertTrue(busy.busyThreads() >= 1, "the test's thread: " + busy);
 
         // A busy child process: its own CPU, and the others' of this process meanwhile.
         Process child = new ProcessBuilder("sh", "-c", "while :; do :; done").start();
@@ -45,11 +46,11 @@ class CpuUseTest {
 
     @Test
     void aStretchIsDisturbedOnlyWhenOthersOrStealTakeAQuarterCore() {
-        assertFalse(new CpuUse.Stretch(1, 2, 0.2, 0.1, 0, 0, 0).disturbed());
-        assertTrue(new CpuUse.Stretch(1, 2, 0.3, 0, 0, 0, 0).disturbed());
-        assertTrue(new CpuUse.Stretch(1, 1, 0, 0.3, 0, 0, 0).disturbed());
-        assertEquals("1.98/0.02 st 0.00 pf 12/s major 3 gc 5ms",
-                new CpuUse.Stretch(1, 1.98, 0.02, 0, 12, 3, 5).describe());
+        assertFalse(new CpuUse.Stretch(1, 2, 0.2, 0.1, 0, 0, 0, 2, "").disturbed());
+        assertTrue(new CpuUse.Stretch(1, 2, 0.3, 0, 0, 0, 0, 2, "").disturbed());
+        assertTrue(new CpuUse.Stretch(1, 1, 0, 0.3, 0, 0, 0, 1, "").disturbed());
+        assertEquals("1.98/0.02 st 0.00 pf 12/s major 3 gc 5ms [main 0.99, java 0.99]",
+                new CpuUse.Stretch(1, 1.98, 0.02, 0, 12, 3, 5, 2, "main 0.99, java 0.99").describe());
     }
 
     @Test
