@@ -165,9 +165,7 @@ public final class ReflowKitRunner {
             }
             settle();
         };
-        Turns turns = new Turns(sizes, ourSeconds, theirTurn, referenceFirst);
-        turns.cpu = cpu;
-        long parameters = measure(w, turns);
+        long parameters = measure(w, new Turns(sizes, ourSeconds, theirTurn, referenceFirst, cpu));
         double ourPeak = ProcessMemory.peakMb();
         reference.close();
         Measurement ours = measurement(w, Arrays.stream(ourSeconds).sum(), ourPeak, parameters)
@@ -241,10 +239,16 @@ public final class ReflowKitRunner {
         private final Turn other;
         private final boolean otherFirst;
         private long start;
+        private final CpuUse.Stretch[] cpu;
         private CpuUse startUse;
-        private CpuUse.Stretch[] cpu; // where the CPU went per chunk, when wanted
 
         Turns(long[] sizes, double[] seconds, Turn other, boolean otherFirst) {
+            this(sizes, seconds, other, otherFirst, null);
+        }
+
+        /** With {@code cpu} non-null, where the CPU went during each of ReflowKit's chunks lands there. */
+        Turns(long[] sizes, double[] seconds, Turn other, boolean otherFirst, CpuUse.Stretch[] cpu) {
+            this.cpu = cpu;
             this.sizes = sizes;
             this.seconds = seconds;
             this.other = other;
