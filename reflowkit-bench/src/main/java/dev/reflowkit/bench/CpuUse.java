@@ -53,12 +53,12 @@ public final class CpuUse {
     private CpuUse(long nanos, double ownCpuSeconds, long[] machineTicks, long minorFaults, long majorFaults,
             long gcMillis, Map<String, Long> threadTicks) {
         this.nanos = nanos;
-        this.threadTicks = threadTicks;
         this.ownCpuSeconds = ownCpuSeconds;
         this.machineTicks = machineTicks;
         this.minorFaults = minorFaults;
         this.majorFaults = majorFaults;
         this.gcMillis = gcMillis;
+        this.threadTicks = threadTicks;
     }
 
     /**
@@ -190,9 +190,9 @@ public final class CpuUse {
             for (Path task : tasks) {
                 try {
                     String s = Files.readString(task.resolve("stat"));
-                    String name = s.substring(s.indexOf('(') + 1, s.lastIndexOf(')'));
-                    String[] f = s.substring(s.lastIndexOf(')') + 2).trim().split("\\s+");
-                    out.put(task.getFileName() + " " + name, Long.parseLong(f[11]) + Long.parseLong(f[12]));
+                    String[] f = fieldsAfterName(s);
+                    out.put(task.getFileName() + " " + s.substring(s.indexOf('(') + 1, s.lastIndexOf(')')),
+                            Long.parseLong(f[11]) + Long.parseLong(f[12])); // utime (14) + stime (15)
                 } catch (IOException | RuntimeException e) {
                     // the thread ended meanwhile
                 }
@@ -205,12 +205,18 @@ public final class CpuUse {
 
     private static long[] faults() {
         try {
-            String s = Files.readString(SELF);
-            // Fields after the command name, which is in parentheses and may hold spaces.
-            String[] f = s.substring(s.lastIndexOf(')') + 2).trim().split("\\s+");
+            String[] f = fieldsAfterName(Files.readString(SELF));
             return new long[] {Long.parseLong(f[7]), Long.parseLong(f[9])}; // minflt (10), majflt (12)
         } catch (IOException | RuntimeException e) {
             return new long[] {0, 0};
         }
+    }
+
+    /**
+     * The fields of a {@code /proc/.../stat} line after the command name, which is in parentheses
+     * and may hold spaces: index 0 is field 3 (the state).
+     */
+    private static String[] fieldsAfterName(String stat) {
+        return stat.substring(stat.lastIndexOf(')') + 2).trim().split("\\s+");
     }
 }
