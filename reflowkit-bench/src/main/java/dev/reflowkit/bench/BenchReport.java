@@ -98,8 +98,9 @@ public final class BenchReport {
             boolean matmul = w.kind() == Workload.Kind.MATMUL;
             double scale = matmul ? 1e9 : 1;
             String unit = matmul ? "GFLOP/s (" + w.batch() + "x" + w.batch() + ")"
-                    : (w.kind() == Workload.Kind.TRAIN ? "train samples/s, batch " : "samples/s at " + w.nfe()
-                            + " NFE, batch ") + w.batch();
+                    : w.kind() == Workload.Kind.TRAIN ? "train samples/s, batch " + w.batch()
+                            + (w.lanes() > 1 ? " in " + w.lanes() + " lanes" : "")
+                    : "samples/s at " + w.nfe() + " NFE, batch " + w.batch();
             double[] range = row.ratioRange();
             boolean valid = r.ratiosValid();
             sb.append("| ").append(w.name()).append(" | ").append(unit).append(" | ")

@@ -27,6 +27,7 @@ import dev.reflowkit.sampling.SeededNoise;
 import dev.reflowkit.solver.SamplerPlan;
 import dev.reflowkit.solver.StepCallback;
 import dev.reflowkit.train.FlowTrainer;
+import dev.reflowkit.train.GradientLanes;
 import dev.reflowkit.train.ProgressBar;
 import dev.reflowkit.train.StepRandom;
 import java.io.IOException;
@@ -334,7 +335,8 @@ public final class ReflowKitRunner {
     /**
      * The network alone in training: on one fixed batch (drawn as {@link FlowTrainer} draws its
      * first), a training forward pass, the loss and the backward pass per unit, each in its own
-     * scope as the trainer's step; the gradients accumulate (the reference's likewise).
+     * scope as the trainer's step and in the trainer's lanes ({@link GradientLanes}); the gradients
+     * accumulate (the reference's likewise).
      *
      * @return the network's parameter count
      */
@@ -352,19 +354,20 @@ public final class ReflowKitRunner {
             PathSample ps = LinearPath.sample(m.create(batch.x0(), shape), m.create(batch.x1(), shape), t);
             GeneralizedLoss loss = Components.loss(c);
             ParameterStore store = new ParameterStore(m, false);
-            IOConsumerLong step = k -> {
-                for (long j = 0; j < k; j++) {
-                    // The scope frees the step's intermediates (attached to the inputs' manager).
-                    try (NDScope scope = new NDScope()) {
-                        scope.suppressNotUsedWarning();
-                        try (GradientCollector gc = engine.newGradientCollector()) {
-                            NDArray v = net.forward(store, new NDList(ps.xt(), t), true).singletonOrThrow();
-                            gc.backward(loss.evaluate(v, ps.target(), t).objective());
+            try (GradientLanes lanes = GradientLanes.of(w.lanes())) {
+                IOConsumerLong step = k -> {
+                    for (long j = 0; j < k; j++) {
+                        // The scope frees the step's intermediates (attached to the inputs' manager).
+                        try (NDScope scope = new NDScope()) {
+                            scope.suppressNotUsedWarning();
+                            try (GradientCollector gc = engine.newGradientCollector()) {
+                                lanes.compute(gc, net, store, new NDList(ps.xt(), t), ps.target(), t, loss, j);
+                            }
                         }
                     }
-                }
-            };
-            runUnits(w, turns, step);
+                };
+                runUnits(w, turns, step);
+            }
             return parameterCount(net);
         }
     }

@@ -130,6 +130,16 @@ public record Workload(String name, Kind kind, Scope scope, Config config, long[
     }
 
     /**
+     * The lanes a training step of this workload runs in on this machine ({@code train.lanes},
+     * resolved as the trainer resolves it).
+     *
+     * @return the number of lanes, 1 for sampling and matrix products
+     */
+    public int lanes() {
+        return kind == Kind.TRAIN ? Components.lanes(config) : 1;
+    }
+
+    /**
      * The workload as the PyTorch reference script reads it (see {@code torch_reference.py}): every
      * setting the script uses, taken from the same configuration ReflowKit runs, so that the
      * reference implements it or refuses it (the script checks every key and value).
@@ -170,6 +180,7 @@ public record Workload(String name, Kind kind, Scope scope, Config config, long[
             w.put("grad_clip", config.getDouble("train.grad_clip"));
             w.put("ema", Map.of("halflife_samples", config.getDouble("train.ema_halflife"),
                     "rampup", config.getDouble("train.ema_rampup")));
+            w.put("lanes", lanes()); // both sides split the network passes alike (GradientLanes)
         } else {
             w.put("batches", count);
             w.put("nfe", nfe);

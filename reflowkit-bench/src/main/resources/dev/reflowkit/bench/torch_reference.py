@@ -25,6 +25,10 @@ What the script does for speed, and what PyTorch 1.13 lacks (docs/PERFORMANCE.md
 - Sampling under torch.inference_mode(), SiLU in place where no graph is recorded, Heun updates with
   torch.add(..., alpha=h), the U-Net in channels-last order (faster there, slower in training).
 - torch.set_num_threads(N), one inter-op thread, OMP_NUM_THREADS=N from the caller.
+- Training in the spec's lanes, as ReflowKit's GradientLanes: the batch cut into L contiguous parts
+  whose forward and backward passes run at the same time on L Python threads with N/L engine
+  threads each (PyTorch releases the GIL inside operations and the backward pass; the Python code
+  of a forward holds it), the loss on the whole batch between them.
 - No torch.compile and no F.scaled_dot_product_attention in 1.13 (both 2.0): eager mode, attention
   as bmm + softmax, as ReflowKit computes it.
 """
@@ -50,7 +54,7 @@ class Refused(Exception):
 MODEL_KEYS = {"type", "activation", "hidden", "depth", "time_dim", "time_scale", "dropout", "classes", "channels",
               "channel_mult", "res_blocks", "groups", "attention_resolutions", "mid_attention", "upsample_conv"}
 TRAIN_KEYS = {"name", "kind", "scope", "shape", "batch", "warmup", "steps", "pool", "model", "path", "time", "loss",
-              "optimizer", "grad_clip", "ema"}
+              "optimizer", "grad_clip", "ema", "lanes"}
 SAMPLE_KEYS = {"name", "kind", "scope", "shape", "batch", "warmup", "batches", "nfe", "model", "solver"}
 MATMUL_KEYS = {"name", "kind", "size", "repeats"}
 LAST_STEPS = ("heun", "euler", "midpoint", "ralston3")
@@ -112,6 +116,8 @@ def check_workload(w):
         if o["decay"] not in ("constant", "cosine"):
             refuse("%s: learning-rate decay %r (implemented: constant, cosine)" % (where, o["decay"]))
         keys(w["ema"], {"halflife_samples", "rampup"}, where + " ema")
+        if not isinstance(w["lanes"], int) or w["lanes"] < 1:
+            refuse("%s: lanes %r (implemented: an integer >= 1)" % (where, w["lanes"]))
     else:
         s = w["solver"]
         keys(s, {"name", "last_step", "grid"}, where + " solver")
@@ -393,6 +399,48 @@ def random_batches(w):
     return draw
 
 
+class Lanes:
+    """A training step's network passes in lanes (ReflowKit's GradientLanes): v_k = net(x[k], t[k])
+    on lane k's thread, the loss on the whole batch from detached copies u_k, then each lane's
+    backward pass from dL/du_k; the lanes' gradients add up to the whole batch's."""
+
+    def __init__(self, lanes):
+        self.lanes = lanes
+        self.pool = None
+        if lanes > 1:
+            import concurrent.futures
+            import threading
+            threads = torch.get_num_threads()
+            share = max(1, threads // lanes)
+            started = threading.Barrier(lanes)
+
+            def init():
+                torch.get_num_threads()  # this thread's first use takes the global count
+                torch.set_num_threads(share)
+                started.wait()  # one initialisation per thread
+
+            self.pool = concurrent.futures.ThreadPoolExecutor(lanes)
+            for f in [self.pool.submit(init) for _ in range(lanes)]:
+                f.result()
+            torch.set_num_threads(threads)  # the global count, for this thread and threads started later
+
+    def loss_backward(self, net, xt, t, target):
+        """The whole batch's MSE loss; its gradient added to the parameters' gradients."""
+        n = xt.shape[0]
+        if self.pool is None or n < self.lanes:
+            loss = F.mse_loss(net(xt, t), target)
+            loss.backward()
+            return loss
+        bounds = [(n * k // self.lanes, n * (k + 1) // self.lanes) for k in range(self.lanes)]
+        outs = [f.result() for f in [self.pool.submit(net, xt[a:b], t[a:b]) for a, b in bounds]]
+        detached = [v.detach().requires_grad_() for v in outs]
+        loss = F.mse_loss(torch.cat(detached), target)
+        loss.backward()
+        for f in [self.pool.submit(v.backward, u.grad) for v, u in zip(outs, detached)]:
+            f.result()
+        return loss
+
+
 def train_state(w, batches=None, net=None):
     """The state of a training workload: (run, net, state); run(k) trains k more steps (scope "step")
     or runs k more forward and backward passes of the network alone (scope "network")."""
@@ -400,6 +448,7 @@ def train_state(w, batches=None, net=None):
     params = list(net.parameters())
     draw = batches if batches is not None else random_batches(w)
     nd = len(w["shape"])
+    lanes = Lanes(w["lanes"])
     if w["scope"] == "network":
         x0, x1, t = draw(0)
         target = x1 - x0
@@ -408,7 +457,7 @@ def train_state(w, batches=None, net=None):
         def network(k):
             # Forward, loss and backward only; gradients accumulate (ReflowKit's likewise).
             for _ in range(k):
-                F.mse_loss(net(xt, t), target).backward()
+                lanes.loss_backward(net, xt, t, target)
 
         return network, net, {}
     o = w["optimizer"]
@@ -425,9 +474,8 @@ def train_state(w, batches=None, net=None):
             x0, x1, t = draw(step)
             target = x1 - x0
             xt = torch.addcmul(x0, target, t.view(-1, *([1] * nd)))
-            loss = F.mse_loss(net(xt, t), target)
             opt.zero_grad(set_to_none=True)
-            loss.backward()
+            loss = lanes.loss_backward(net, xt, t, target)
             grads = [p.grad for p in params]
             norm = torch.linalg.vector_norm(torch.stack(torch._foreach_norm(grads))).item()
             value = loss.item()

@@ -283,6 +283,13 @@ public final class ReflowConfig {
                 .setDescription("Number of most recent checkpoints kept on disk; at least 2 are kept (1 keeps 2), so"
                         + " that --resume can fall back to the previous one when the newest is damaged.")
                 .build());
+        b.add(Option.ofInt("train.lanes", 0).optAtLeast(0)
+                .setDescription("Split each step's batch into this many lanes whose forward and backward passes"
+                        + " run at the same time, each on its own thread with an equal share of the engine threads;"
+                        + " the loss and dropout masks are the whole batch's, so only rounding changes. 0 (auto):"
+                        + " 2 for a U-Net on a CPU with 2 or more engine threads (its passes ran 1.17x as fast as in one lane"
+                        + " on 2 cores, docs/PERFORMANCE.md), 1 otherwise (a 2-D MLP's steps are too short to gain).")
+                .build());
 
         b.describeSection("sample", "Generation: ODE solver and time grid, integrating "
                 + "dx/dt = v(x, t) from t = 1 (noise) to t = 0 (data).");

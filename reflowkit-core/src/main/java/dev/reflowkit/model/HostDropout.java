@@ -7,6 +7,8 @@ import ai.djl.ndarray.types.Shape;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.IntBuffer;
+import java.util.SplittableRandom;
+import java.util.function.Supplier;
 
 /**
  * Inverted dropout whose Bernoulli mask is drawn on the host: {@code y = x * m / (1 - p)} with
@@ -30,6 +32,14 @@ import java.nio.IntBuffer;
  * mask written straight into a reused direct buffer. The engine copies the mask into its own
  * memory (autograd keeps it for the backward pass), and it multiplies {@code x} as a tensor
  * operand, so the gradient is {@code g * m / (1 - p)}.
+ *
+ * <p>Inside {@link #withStream} the seeds come from the stream instead of the engine: call
+ * {@code j} of the body uses the {@code j}-th {@code nextLong()} of a {@link SplittableRandom}
+ * seeded with the stream's seed, and
+ * element {@code i} of an input of {@code N} samples of {@code D} elements gets counter
+ * {@code first * D + i}, i.e. the mask a whole batch would get when these {@code N} samples start
+ * at sample {@code first} of it. A training step split into lanes (the trainer's
+ * {@code GradientLanes}) draws the same masks as the unsplit step.
  */
 public final class HostDropout {
 
@@ -39,6 +49,7 @@ public final class HostDropout {
     /** {@code j * PHI} for {@code j < BLOCK}: the counters of a block, indexed like its output. */
     private static final int[] COUNTERS = new int[BLOCK];
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+    private static final ThreadLocal<Stream> STREAM = new ThreadLocal<>();
 
     static {
         for (int j = 0; j < BLOCK; j++) {
@@ -64,21 +75,54 @@ public final class HostDropout {
             return x;
         }
         NDManager manager = x.getManager();
+        Stream stream = STREAM.get();
         long seed;
-        try (NDArray s = manager.randomInteger(Long.MIN_VALUE, Long.MAX_VALUE, new Shape(1), DataType.INT64)) {
-            seed = s.getLong();
+        int first = 0;
+        if (stream != null) {
+            seed = stream.next();
+            first = Math.toIntExact(stream.first * (x.size() / x.getShape().get(0)));
+        } else {
+            try (NDArray s = manager.randomInteger(Long.MIN_VALUE, Long.MAX_VALUE, new Shape(1), DataType.INT64)) {
+                seed = s.getLong();
+            }
         }
         // The product saves the mask for the backward pass, and scopes may close the mask's handle
         // before that: it must be engine memory, not a view of a Java buffer that GC may free.
         int n = Math.toIntExact(x.size());
         ByteBuffer buffer = SCRATCH.get().ensure(n);
         buffer.clear().limit(4 * n);
-        fill(buffer.asIntBuffer(), seed, n, rate);
+        fill(buffer.asIntBuffer(), seed, first, n, rate);
         NDArray mask;
         try (NDArray view = manager.create(buffer, x.getShape(), DataType.FLOAT32)) {
             mask = view.duplicate(); // engine memory; the buffer is reused by the next call
         }
         return x.mul(mask);
+    }
+
+    /**
+     * Runs {@code body} with the masks of its dropout calls on this thread drawn from a stream (class
+     * comment): the same stream seed gives the same masks, and samples {@code first, first + 1, ...}
+     * of a batch get the masks the whole batch's would have there.
+     *
+     * @param seed the stream's seed
+     * @param first the index in the whole batch of the body's first sample
+     * @param body the forward pass
+     * @param <T> its result type
+     * @return its result
+     */
+    public static <T> T withStream(long seed, long first, Supplier<T> body) {
+        Stream previous = STREAM.get();
+        STREAM.set(new Stream(seed, first));
+        try {
+            return body.get();
+        } finally {
+            STREAM.set(previous);
+        }
+    }
+
+    /** Writes the scaled mask of a seed for counters {@code 0 .. n - 1} (see the other overload). */
+    static void fill(IntBuffer out, long seed, int n, float rate) {
+        fill(out, seed, 0, n, rate);
     }
 
     /**
@@ -88,15 +132,16 @@ public final class HostDropout {
      *
      * @param out where to write n float bit patterns, from index 0
      * @param seed the seed
+     * @param first the counter of the first element written
      * @param n the element count
      * @param rate the drop probability p
      */
-    static void fill(IntBuffer out, long seed, int n, float rate) {
+    static void fill(IntBuffer out, long seed, int first, int n, float rate) {
         int keep = Float.floatToRawIntBits(1f / (1f - rate));
         int threshold = (int) Math.ceil(rate * TWO_24); // keep when u24 >= threshold: P = 1 - p (to 2^-24)
         int[] block = SCRATCH.get().block;
         for (int base = 0; base < n; base += BLOCK) {
-            maskBlock(block, base * PHI + (int) seed, (int) (seed >>> 32), keep, threshold);
+            maskBlock(block, (first + base) * PHI + (int) seed, (int) (seed >>> 32), keep, threshold);
             out.put(base, block, 0, Math.min(BLOCK, n - base));
         }
     }
@@ -123,6 +168,21 @@ public final class HostDropout {
         z ^= z >>> 15;
         z *= 0x735A2D97;
         return z ^ (z >>> 15);
+    }
+
+    /** The seeds of one {@link #withStream} body and where its samples start in the batch. */
+    private static final class Stream {
+        private final SplittableRandom seeds;
+        private final long first;
+
+        Stream(long seed, long first) {
+            this.seeds = new SplittableRandom(seed);
+            this.first = first;
+        }
+
+        long next() {
+            return seeds.nextLong();
+        }
     }
 
     /** Per thread: the direct buffer of the last mask and a block, reused (no garbage per call). */

@@ -22,6 +22,7 @@ import dev.reflowkit.solver.grid.TimeGrids;
 import dev.reflowkit.time.TimeDistribution;
 import dev.reflowkit.time.TimeDistributions;
 import dev.reflowkit.train.AdamOptimizer;
+import dev.reflowkit.train.GradientLanes;
 import dev.reflowkit.train.LrSchedule;
 import dev.reflowkit.train.StepRandom;
 import dev.reflowkit.train.TrainSettings;
@@ -238,7 +239,24 @@ public final class Components {
                 config.getDouble("train.ema_rampup"),
                 config.getLong("train.checkpoint_every"),
                 config.getLong("train.log_every"),
-                config.getInt("train.keep_checkpoints"));
+                config.getInt("train.keep_checkpoints"),
+                lanes(config));
+    }
+
+    /**
+     * The lanes of a training step: {@code train.lanes}, or for 0 (auto) {@link
+     * GradientLanes#automatic} for a U-Net and 1 for other networks (measured: a 2-D MLP's step
+     * is too short for a second lane to pay, an imported module was not measured).
+     *
+     * @param config the configuration ({@code train.lanes}, {@code model.type})
+     * @return the number of lanes, {@code >= 1}
+     */
+    public static int lanes(Config config) {
+        int lanes = config.getInt("train.lanes");
+        if (lanes > 0) {
+            return lanes;
+        }
+        return config.getString("model.type").equals("unet") ? GradientLanes.automatic() : 1;
     }
 
     /**

@@ -54,7 +54,7 @@ public final class FlowTraining {
 
     /** Options a resumed run may change; everything else must match the run it continues. */
     private static final Set<String> RESUMABLE_CHANGES = Set.of(
-            "train.steps", "train.checkpoint_every", "train.log_every", "train.keep_checkpoints");
+            "train.steps", "train.checkpoint_every", "train.log_every", "train.keep_checkpoints", "train.lanes");
 
     private FlowTraining() {}
 
@@ -155,6 +155,7 @@ public final class FlowTraining {
             extra.put("train_points", data.train().n());
         }
         extra.put("resume", resume);
+        extra.put("lanes", Components.lanes(config));
         ImportedModule teacherModule = null;
         if (reflow) {
             try (NDManager m = Engines.newManager()) {

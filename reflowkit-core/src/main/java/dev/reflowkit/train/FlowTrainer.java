@@ -44,8 +44,10 @@ import java.util.random.RandomGenerator;
  *
  * <p>Step {@code k} is a pure function of the run seed, {@code k} and the state after step
  * {@code k - 1}: its batch and times come from {@link StepRandom#forStep}, and the engine is
- * re-seeded with a derived seed before the forward pass (dropout masks). A resumed run therefore
- * reproduces an uninterrupted one bit for bit on the same machine and thread count.
+ * re-seeded with a derived seed before the forward pass, and the dropout masks come from that seed
+ * ({@link dev.reflowkit.model.HostDropout#withStream}). A resumed run therefore reproduces an
+ * uninterrupted one bit for bit on the same machine, thread count and number of lanes
+ * ({@link GradientLanes}: the step's network passes split over threads).
  *
  * <p>Class-conditional training ({@link Builder#optLabelDropout}): batches with labels are fed
  * to the model as {@code NDList(x_t, t, labels)}; each label is replaced by the null class
@@ -169,13 +171,15 @@ public final class FlowTrainer {
         long startSamples = samplesSeen;
         long t0 = System.nanoTime();
         double lastLogged = Double.NaN;
-        try (TrainingLog log = TrainingLog.open(outputDir.resolve(LOG_FILE), step)) {
+        try (TrainingLog log = TrainingLog.open(outputDir.resolve(LOG_FILE), step);
+                GradientLanes lanes = GradientLanes.of(settings.lanes())) {
             while (step < settings.steps()) {
                 SplittableRandom rng = StepRandom.forStep(settings.seed(), step, StepRandom.STREAM_BATCH);
                 PairBatch batch = coupling.sample(rng, settings.batchSize());
                 float[] times = timeDistribution.sample(rng, batch.batch());
                 int[] labels = dropLabels(batch, rng, step);
-                engine.setRandomSeed((int) StepRandom.derive(settings.seed(), step, StepRandom.STREAM_DROPOUT));
+                long dropoutSeed = StepRandom.derive(settings.seed(), step, StepRandom.STREAM_DROPOUT);
+                engine.setRandomSeed((int) dropoutSeed);
                 double lr = settings.schedule().at(step);
                 double lossValue;
                 double objectiveValue;
@@ -192,9 +196,7 @@ public final class FlowTrainer {
                         }
                         NDList input = labels == null ? new NDList(ps.xt(), t)
                                 : new NDList(ps.xt(), t, sub.create(labels));
-                        NDArray v = model.forward(parameterStore, input, true).singletonOrThrow();
-                        value = loss.evaluate(v, ps.target(), t);
-                        gc.backward(value.objective());
+                        value = lanes.compute(gc, model, parameterStore, input, ps.target(), t, loss, dropoutSeed);
                     }
                     lossValue = value.unweightedMean().getFloat();
                     objectiveValue = value.objective().getFloat();

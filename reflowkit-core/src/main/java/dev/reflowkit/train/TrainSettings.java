@@ -15,6 +15,7 @@ package dev.reflowkit.train;
  * @param checkpointEvery steps between checkpoints
  * @param logEvery steps between log records
  * @param keepCheckpoints how many periodic checkpoints to keep
+ * @param lanes how many lanes a step's network passes are split into ({@link GradientLanes})
  */
 public record TrainSettings(
         long steps,
@@ -27,13 +28,14 @@ public record TrainSettings(
         double emaRampup,
         long checkpointEvery,
         long logEvery,
-        int keepCheckpoints) {
+        int keepCheckpoints,
+        int lanes) {
 
     /** Checks ranges. */
     public TrainSettings {
-        if (steps < 1 || batchSize < 1 || checkpointEvery < 1 || logEvery < 1 || keepCheckpoints < 1) {
-            throw new IllegalArgumentException("steps, batch size, checkpoint/log intervals and kept"
-                    + " checkpoints must be >= 1");
+        if (steps < 1 || batchSize < 1 || checkpointEvery < 1 || logEvery < 1 || keepCheckpoints < 1 || lanes < 1) {
+            throw new IllegalArgumentException("steps, batch size, checkpoint/log intervals, kept"
+                    + " checkpoints and lanes must be >= 1");
         }
         if (gradClip < 0 || !(emaHalflifeSamples > 0) || emaRampup < 0) {
             throw new IllegalArgumentException("grad clip and EMA ramp-up must be >= 0, EMA half-life > 0");

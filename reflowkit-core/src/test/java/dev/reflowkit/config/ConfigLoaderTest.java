@@ -123,7 +123,7 @@ class ConfigLoaderTest {
     @Test
     void unknownKeysAreAlwaysErrors() throws IOException {
         Path f = write("run.yaml", "train:\n  lrate: 0.01\n");
-        assertEquals("train.lrate: unknown key; did you mean 'train.lr'? (in file '" + f + "')",
+        assertEquals("train.lrate: unknown key; did you mean 'train.lr' or 'train.lanes'? (in file '" + f + "')",
                 error(f));
         Path g = write("sec.yaml", "trian:\n  lr: 0.01\n");
         assertEquals("trian: unknown key; did you mean 'train'? (in file '" + g + "')", error(g));

@@ -64,6 +64,7 @@ class ReflowConfigTest {
         {"train.checkpoint_every", "int", "2000"},
         {"train.log_every", "int", "100"},
         {"train.keep_checkpoints", "int", "3"},
+        {"train.lanes", "int", "0"},
         {"sample.solver", "choice", "heun"},
         {"sample.grid", "choice", "uniform"},
         {"sample.nfe", "int", "9"},

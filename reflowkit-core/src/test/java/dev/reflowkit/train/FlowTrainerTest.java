@@ -55,8 +55,12 @@ class FlowTrainerTest {
     }
 
     private static TrainSettings settings(long steps, long checkpointEvery) {
+        return settings(steps, checkpointEvery, 1);
+    }
+
+    private static TrainSettings settings(long steps, long checkpointEvery, int lanes) {
         return new TrainSettings(steps, 64, 11, new AdamOptimizer.Settings(0.9, 0.999, 1e-8, 0, false),
-                new LrSchedule(3e-3, 5, false, steps), 1.0, 2000, 0.05, checkpointEvery, 5, 10);
+                new LrSchedule(3e-3, 5, false, steps), 1.0, 2000, 0.05, checkpointEvery, 5, 10, lanes);
     }
 
     private static ProgressBar quiet() {
@@ -124,6 +128,32 @@ class FlowTrainerTest {
             }
             assertArrayEquals(a.state().lossWeightState(), b.state().lossWeightState());
         }
+    }
+
+    @Test
+    void twoLanesTrainAsOneAndResumeExactly() throws IOException {
+        IndependentCoupling coupling = new IndependentCoupling(twoClusters());
+        Path one = dir.resolve("one-lane");
+        Path two = dir.resolve("two-lanes");
+        train(one, coupling, settings(20, 10), false);
+        train(two, coupling, settings(20, 10, 2), false);
+        // the same batches, times, dropout masks and loss-weight state: only rounding differs
+        assertArrayEquals(losses(one), losses(two), 1e-4);
+        try (NDManager m = Engines.newManager()) {
+            Checkpoint a = Checkpoints.read(one.resolve(FlowTrainer.FINAL_CHECKPOINT), m);
+            Checkpoint b = Checkpoints.read(two.resolve(FlowTrainer.FINAL_CHECKPOINT), m);
+            for (int i = 0; i < a.parameters().size(); i++) {
+                assertArrayEquals(a.parameters().get(i).toFloatArray(), b.parameters().get(i).toFloatArray(), 1e-4f);
+            }
+        }
+        Path split = dir.resolve("two-lanes-resumed");
+        train(split, coupling, settings(15, 10, 2), false);
+        Files.delete(split.resolve(FlowTrainer.FINAL_CHECKPOINT));
+        Files.delete(new CheckpointDirectory(split).fileFor(15));
+        train(split, coupling, settings(20, 10, 2), true);
+        assertArrayEquals(losses(two), losses(split), "two lanes, resumed: the same losses bit for bit");
+        assertSameState(two.resolve(FlowTrainer.FINAL_CHECKPOINT), split.resolve(FlowTrainer.FINAL_CHECKPOINT),
+                "two lanes, resumed");
     }
 
     @Test

@@ -1,0 +1,281 @@
+package dev.reflowkit.train;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.nn.Block;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import dev.reflowkit.engine.Engines;
+import dev.reflowkit.loss.GeneralizedLoss;
+import dev.reflowkit.loss.LossValue;
+import dev.reflowkit.model.HostDropout;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The gradient of a training step's loss with the network's passes split into lanes: the batch cut
+ * into {@code L} contiguous parts whose forward and backward passes run at the same time, each on
+ * its own thread with an equal share of the engine's threads, and the loss evaluated on the whole
+ * batch between them.
+ *
+ * <pre>
+ *   v_k = f_theta(x_t[k], t[k])                     lane k, graph recorded       (lanes in parallel)
+ *   L   = loss(concat_k u_k, target, t),  u_k = sg[v_k] with a gradient   (caller's thread)
+ *   g_k = dL/du_k
+ *   grad theta += backward of lane k's graph from g_k                       (lanes in parallel)
+ * </pre>
+ *
+ * The lanes' contributions add up to the whole batch's gradient {@code dL/dtheta}: the loss and its
+ * weights (a stateful weight is updated once per step) see the whole batch, and the dropout masks
+ * are the whole batch's ({@link HostDropout#withStream}), so the number of lanes changes only the
+ * rounding of the sums. Two lanes' gradients meet in the parameters' gradient arrays, which the
+ * engine updates under a lock, one addition per lane and parameter: {@code (g + a) + b} and
+ * {@code (g + b) + a} are the same floats for {@code g = 0}, so the result does not depend on which
+ * lane finishes first.
+ *
+ * <p>Why: a training step on a CPU at the batch sizes of our images spends much of its time in
+ * serial work between and inside operations (small kernels, the autograd engine, dropout masks),
+ * so a second engine thread speeds one step up by 5-7% while two one-thread passes on the two
+ * halves do about 1.3 times the work (docs/PERFORMANCE.md). One lane ({@link #of}{@code (1)})
+ * runs the step as an ordinary forward, loss and backward on the caller's thread.
+ *
+ * <p>The caller holds the step's {@link GradientCollector} (one per process in DJL); lane threads
+ * switch the engine's grad mode on for their forward passes themselves (it is per thread).
+ */
+public final class GradientLanes implements AutoCloseable {
+
+    private static final AtomicInteger POOLS = new AtomicInteger();
+
+    private final int lanes;
+    private final ExecutorService pool;
+
+    private GradientLanes(int lanes) {
+        this.lanes = lanes;
+        this.pool = lanes == 1 ? null : startPool(lanes);
+    }
+
+    /**
+     * Lanes for training steps.
+     *
+     * @param lanes the number of lanes L, {@code >= 1}; 1 runs steps on the caller's thread
+     * @return the lanes (close them to stop their threads)
+     * @throws IllegalArgumentException if {@code lanes < 1}
+     */
+    public static GradientLanes of(int lanes) {
+        if (lanes < 1) {
+            throw new IllegalArgumentException("train.lanes must be >= 1, got " + lanes);
+        }
+        return new GradientLanes(lanes);
+    }
+
+    /**
+     * The number of lanes {@code train.lanes = 0} stands for on a U-Net: 2 on a CPU whose engine
+     * runs 2 or more intra-op threads, else 1 (a GPU, or one engine thread). Measured on 2 cores
+     * only (docs/PERFORMANCE.md); with more cores each of the 2 lanes gets half of the threads.
+     *
+     * @return 1 or 2
+     */
+    public static int automatic() {
+        if (Engines.engine().defaultDevice().isGpu()) {
+            return 1;
+        }
+        return JniUtils.getNumThreads() >= 2 ? 2 : 1;
+    }
+
+    /**
+     * The number of lanes.
+     *
+     * @return L
+     */
+    public int lanes() {
+        return lanes;
+    }
+
+    /**
+     * Computes a batch's loss and adds its gradient to the parameters' gradients.
+     *
+     * @param gc the step's gradient collector (held by the caller's thread)
+     * @param model the network, called as {@code model.forward(store, input, true)}
+     * @param store the parameter store of the caller (one lane); lanes make their own
+     * @param input the network's inputs, every one with the batch as its first axis
+     * @param target the target velocity of the whole batch
+     * @param t the times of the whole batch
+     * @param loss the loss
+     * @param dropoutSeed the seed of the step's dropout masks
+     * @return the loss value of the whole batch (attached where the loss puts it)
+     */
+    public LossValue compute(GradientCollector gc, Block model, ParameterStore store, NDList input,
+            NDArray target, NDArray t, GeneralizedLoss loss, long dropoutSeed) {
+        long n = input.head().getShape().get(0);
+        if (lanes == 1 || n < lanes) {
+            NDArray v = HostDropout.withStream(dropoutSeed, 0,
+                    () -> model.forward(store, input, true).singletonOrThrow());
+            LossValue value = loss.evaluate(v, target, t);
+            gc.backward(value.objective());
+            return value;
+        }
+        NDManager parent = input.head().getManager();
+        List<NDManager> managers = new ArrayList<>();
+        List<NDArray> outputs = List.of();
+        try {
+            List<Callable<NDArray>> forwards = new ArrayList<>();
+            for (int k = 0; k < lanes; k++) {
+                long first = n * k / lanes;
+                long end = n * (k + 1) / lanes;
+                NDManager m = parent.newSubManager();
+                managers.add(m);
+                NDList part = new NDList();
+                for (NDArray x : input) {
+                    NDArray slice = x.get(new NDIndex().addSliceDim(first, end));
+                    slice.attach(m);
+                    part.add(slice);
+                }
+                ParameterStore laneStore = new ParameterStore(m, false);
+                forwards.add(() -> withGradients(() -> {
+                    // The lane's own scope: results of operations whose first operand is a
+                    // parameter attach to the parameters' manager, which no step closes.
+                    try (NDScope scope = new NDScope()) {
+                        NDArray v = HostDropout.withStream(dropoutSeed, first,
+                                () -> model.forward(laneStore, part, true).singletonOrThrow());
+                        NDScope.unregister(v);
+                        return v;
+                    }
+                }));
+            }
+            outputs = runAll(forwards);
+            List<NDArray> detached = new ArrayList<>();
+            for (NDArray v : outputs) {
+                NDArray u = v.stopGradient();
+                u.setRequiresGradient(true);
+                detached.add(u);
+            }
+            NDArray whole = NDArrays.concat(new NDList(detached));
+            whole.attach(parent); // the loss value outlives the lanes' managers
+            LossValue value = loss.evaluate(whole, target, t);
+            gc.backward(value.objective());
+            List<Callable<NDArray>> backwards = new ArrayList<>();
+            for (int k = 0; k < lanes; k++) {
+                PtNDArray v = (PtNDArray) outputs.get(k);
+                PtNDArray g = (PtNDArray) detached.get(k).getGradient();
+                backwards.add(() -> {
+                    JniUtils.backward(v, g, false, false);
+                    return null;
+                });
+            }
+            runAll(backwards);
+            return value;
+        } finally {
+            for (NDArray v : outputs) {
+                v.close();
+            }
+            for (NDManager m : managers) {
+                m.close();
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        if (pool != null) {
+            pool.shutdownNow();
+        }
+    }
+
+    private static <T> T withGradients(Callable<T> body) throws Exception {
+        boolean previous = JniUtils.isGradMode();
+        JniUtils.setGradMode(true);
+        try {
+            return body.call();
+        } finally {
+            JniUtils.setGradMode(previous);
+        }
+    }
+
+    private <T> List<T> runAll(List<Callable<T>> tasks) {
+        List<Future<T>> futures = new ArrayList<>();
+        for (Callable<T> task : tasks) {
+            futures.add(pool.submit(task));
+        }
+        List<T> results = new ArrayList<>();
+        RuntimeException failure = null;
+        for (Future<T> f : futures) {
+            try {
+                results.add(f.get());
+            } catch (ExecutionException e) {
+                Throwable cause = e.getCause();
+                if (failure == null) {
+                    failure = cause instanceof RuntimeException r ? r
+                            : cause instanceof Error err ? throwError(err) : new IllegalStateException(cause);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while the lanes ran", e);
+            }
+        }
+        if (failure != null) {
+            throw failure;
+        }
+        return results;
+    }
+
+    private static RuntimeException throwError(Error e) {
+        throw e;
+    }
+
+    /**
+     * Starts the lanes' threads, each with an equal share of the engine's intra-op threads (at
+     * least one). The count is per thread once a thread has used it (OpenMP) but set through one
+     * global value: each lane thread first takes the global value, then sets its own share, and
+     * the caller's thread then restores the global value for threads started later.
+     */
+    private static ExecutorService startPool(int lanes) {
+        int id = POOLS.incrementAndGet();
+        AtomicInteger count = new AtomicInteger();
+        ExecutorService pool = Executors.newFixedThreadPool(lanes, r -> {
+            Thread thread = new Thread(r, "reflowkit-lanes-" + id + "-" + count.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        });
+        int global = JniUtils.getNumThreads();
+        int share = Math.max(1, global / lanes);
+        CountDownLatch all = new CountDownLatch(lanes);
+        List<Future<?>> started = new ArrayList<>();
+        for (int k = 0; k < lanes; k++) {
+            started.add(pool.submit(() -> {
+                JniUtils.getNumThreads(); // this thread's first use: it takes the global value
+                JniUtils.setNumThreads(share);
+                all.countDown();
+                all.await(); // one task per thread
+                return null;
+            }));
+        }
+        try {
+            for (Future<?> f : started) {
+                f.get();
+            }
+        } catch (ExecutionException e) {
+            pool.shutdownNow();
+            throw new IllegalStateException("could not start the training lanes", e.getCause());
+        } catch (InterruptedException e) {
+            pool.shutdownNow();
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while starting the training lanes", e);
+        } finally {
+            JniUtils.setNumThreads(global);
+        }
+        return pool;
+    }
+}
