@@ -128,7 +128,10 @@ public final class BenchReport {
         }
         sb.append(".\nRows ending in " + Workload.NETWORK_SUFFIX + " time the network alone (training: forward, loss and"
                 + " backward on a fixed batch; sampling: the batch's NFE forward passes without a graph); the others"
-                + " the whole step or batch. ReflowKit takes the first turn in odd rounds, the reference in even ones.");
+                + " the whole step or batch. ReflowKit takes the first turn in odd rounds, the reference in even ones."
+                + " A training row \"in L lanes\" splits each batch into L parts whose forward and backward passes"
+                + " run at the same time on L threads (train.lanes, as ReflowKit's trainer resolves it here), on both"
+                + " sides: ReflowKit's GradientLanes, the reference's Python threads.");
         sb.append("\nGFLOP/s counts linear, convolution and attention products (a training step = 3 forward"
                 + " passes); the percentage is of the same side's measured matmul peak. The last column runs the"
                 + " PyTorch networks with ReflowKit's op graph (a SiLU alone as x * sigmoid(x), a GroupNorm alone"

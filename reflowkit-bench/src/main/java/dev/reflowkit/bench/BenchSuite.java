@@ -40,14 +40,26 @@ public final class BenchSuite {
      * @return the workloads, in run order
      */
     public static List<Workload> standard(boolean quick) {
+        return standard(quick, 0);
+    }
+
+    /**
+     * The standard workloads with the training steps in given lanes.
+     *
+     * @param quick fewer timed steps and batches (a smoke run, noisier figures)
+     * @param lanes {@code train.lanes} of the training workloads, 0 for the automatic choice
+     * @return the workloads, in run order
+     */
+    public static List<Workload> standard(boolean quick, int lanes) {
+        List<String> lane = List.of("train.lanes=" + lanes);
         int q = quick ? 5 : 1;
         List<Workload> out = new ArrayList<>();
         out.add(new Workload("matmul-1024", Workload.Kind.MATMUL, null, new long[0], 1024, 3, 30 / q, 0, Double.NaN));
         // MLP sampling batches take 30-400 ms: enough of them that each paired turn lasts most of a
         // second, not 0.13 s (docs/PERFORMANCE.md, "Rounds and turns").
-        out.addAll(model("mlp", config(MLP), new long[] {2}, 50, 1000 / q, Math.max(2, 10 / q), 100 / q, 2,
+        out.addAll(model("mlp", config(concat(MLP, lane)), new long[] {2}, 50, 1000 / q, Math.max(2, 10 / q), 100 / q, 2,
                 Math.max(1, 10 / q)));
-        out.addAll(model("unet", config(UNET), new long[] {1, 16, 16}, 10, 100 / q, 1, Math.max(1, 4 / q), 1,
+        out.addAll(model("unet", config(concat(UNET, lane)), new long[] {1, 16, 16}, 10, 100 / q, 1, Math.max(1, 4 / q), 1,
                 Math.max(1, 2 / q)));
         return out;
     }
@@ -73,6 +85,12 @@ public final class BenchSuite {
             out.add(w);
             out.add(w.networkAlone());
         }
+        return out;
+    }
+
+    private static List<String> concat(List<String> a, List<String> b) {
+        List<String> out = new ArrayList<>(a);
+        out.addAll(b);
         return out;
     }
 

@@ -103,7 +103,7 @@ class ReferenceEqualityTest {
         compare("unet", List.of("data.source=synthetic-shapes:200", "data.resolution=8", "data.channels=1",
                 "model.type=unet", "model.channels=8", "model.channel_mult=[1,2]", "model.res_blocks=1",
                 "model.attention_resolutions=[4]", "model.mid_attention=true", "model.groups=4", "model.time_dim=16",
-                "model.zero_init=false"), new long[] {1, 8, 8});
+                "model.zero_init=false", "train.lanes=2"), new long[] {1, 8, 8}); // both sides in two lanes
     }
 
     /**

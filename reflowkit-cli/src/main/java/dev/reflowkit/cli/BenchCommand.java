@@ -81,6 +81,11 @@ final class BenchCommand implements Callable<Integer> {
     @Option(names = "--no-memory", description = "Skip the memory checks.")
     boolean noMemory;
 
+    @Option(names = "--lanes", paramLabel = "L", description = "Lanes of the training workloads on both sides"
+            + " (train.lanes: each batch split into L parts run at the same time; default 0, ReflowKit's"
+            + " automatic choice: 2 for the U-Net on 2 or more cores, 1 for the MLP).")
+    int lanes;
+
     @Option(names = "--only", paramLabel = "REGEX", description = "Run only the workloads whose name matches,"
             + " e.g. 'unet-.*' (names: matmul-1024, mlp-train, mlp-sample-9, mlp-sample-99, unet-train,"
             + " unet-sample-9, unet-sample-21, and each of these but the matmul with -net: the network alone).")
@@ -96,7 +101,10 @@ final class BenchCommand implements Callable<Integer> {
         // Before the engine starts: both sides get the same intra-op threads and one inter-op thread.
         System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(n));
         System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
-        List<Workload> workloads = BenchSuite.standard(quick);
+        if (lanes < 0) {
+            throw new IllegalArgumentException("--lanes must be >= 0 (0: automatic), got " + lanes);
+        }
+        List<Workload> workloads = BenchSuite.standard(quick, lanes);
         if (only != null) {
             Pattern p = Pattern.compile(only);
             workloads = workloads.stream().filter(w -> p.matcher(w.name()).matches()).toList();
@@ -109,6 +117,7 @@ final class BenchCommand implements Callable<Integer> {
         settings.put("date", ZonedDateTime.now().format(DateTimeFormatter.ISO_OFFSET_DATE_TIME));
         settings.put("quick", quick);
         settings.put("only", only);
+        settings.put("lanes", lanes);
         int turns = chunks == null ? Bench.DEFAULT_CHUNKS : chunks;
         if (turns < 0) {
             throw new IllegalArgumentException("--chunks must be >= 0, got " + turns);

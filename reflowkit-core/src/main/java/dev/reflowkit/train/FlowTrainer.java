@@ -47,7 +47,8 @@ import java.util.random.RandomGenerator;
  * re-seeded with a derived seed before the forward pass, and the dropout masks come from that seed
  * ({@link dev.reflowkit.model.HostDropout#withStream}). A resumed run therefore reproduces an
  * uninterrupted one bit for bit on the same machine, thread count and number of lanes
- * ({@link GradientLanes}: the step's network passes split over threads).
+ * ({@link GradientLanes}: the step's network passes split over threads; one or two lanes, as the
+ * automatic choice gives: with more, the order of the lanes' additions can change the last bits).
  *
  * <p>Class-conditional training ({@link Builder#optLabelDropout}): batches with labels are fed
  * to the model as {@code NDList(x_t, t, labels)}; each label is replaced by the null class

@@ -41,10 +41,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * The lanes' contributions add up to the whole batch's gradient {@code dL/dtheta}: the loss and its
  * weights (a stateful weight is updated once per step) see the whole batch, and the dropout masks
  * are the whole batch's ({@link HostDropout#withStream}), so the number of lanes changes only the
- * rounding of the sums. Two lanes' gradients meet in the parameters' gradient arrays, which the
- * engine updates under a lock, one addition per lane and parameter: {@code (g + a) + b} and
- * {@code (g + b) + a} are the same floats for {@code g = 0}, so the result does not depend on which
- * lane finishes first.
+ * rounding of the sums. The lanes' gradients meet in the parameters' gradient arrays, which the
+ * engine updates under a lock, one addition per lane and parameter, in the order the lanes finish:
+ * with two lanes {@code (0 + a) + b} and {@code (0 + b) + a} are the same floats, so the result is
+ * the same run after run; with three or more the order can change the last bits.
  *
  * <p>Why: a training step on a CPU at the batch sizes of our images spends much of its time in
  * serial work between and inside operations (small kernels, the autograd engine, dropout masks),
@@ -130,6 +130,7 @@ public final class GradientLanes implements AutoCloseable {
         NDManager parent = input.head().getManager();
         List<NDManager> managers = new ArrayList<>();
         List<NDArray> outputs = List.of();
+        List<NDArray> temporaries = new ArrayList<>(); // wherever the engine attached them
         try {
             List<Callable<NDArray>> forwards = new ArrayList<>();
             for (int k = 0; k < lanes; k++) {
@@ -161,6 +162,7 @@ public final class GradientLanes implements AutoCloseable {
                 NDArray u = v.stopGradient();
                 u.setRequiresGradient(true);
                 detached.add(u);
+                temporaries.add(u);
             }
             NDArray whole = NDArrays.concat(new NDList(detached));
             whole.attach(parent); // the loss value outlives the lanes' managers
@@ -170,6 +172,7 @@ public final class GradientLanes implements AutoCloseable {
             for (int k = 0; k < lanes; k++) {
                 PtNDArray v = (PtNDArray) outputs.get(k);
                 PtNDArray g = (PtNDArray) detached.get(k).getGradient();
+                temporaries.add(g);
                 backwards.add(() -> {
                     JniUtils.backward(v, g, false, false);
                     return null;
@@ -180,6 +183,9 @@ public final class GradientLanes implements AutoCloseable {
         } finally {
             for (NDArray v : outputs) {
                 v.close();
+            }
+            for (NDArray x : temporaries) {
+                x.close();
             }
             for (NDManager m : managers) {
                 m.close();
