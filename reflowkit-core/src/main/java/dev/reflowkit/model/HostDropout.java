@@ -35,11 +35,10 @@ import java.util.function.Supplier;
  *
  * <p>Inside {@link #withStream} the seeds come from the stream instead of the engine: call
  * {@code j} of the body uses the {@code j}-th {@code nextLong()} of a {@link SplittableRandom}
- * seeded with the stream's seed, and
- * element {@code i} of an input of {@code N} samples of {@code D} elements gets counter
- * {@code first * D + i}, i.e. the mask a whole batch would get when these {@code N} samples start
- * at sample {@code first} of it. A training step split into lanes (the trainer's
- * {@code GradientLanes}) draws the same masks as the unsplit step.
+ * seeded with the stream's seed, and element {@code i} of an input of {@code N} samples of
+ * {@code D} elements gets counter {@code first * D + i}: the mask the whole batch would get where
+ * these {@code N} samples start at its sample {@code first}. A training step split into lanes (the
+ * trainer's {@code GradientLanes}) so draws the same masks as the unsplit step.
  */
 public final class HostDropout {
 

@@ -121,6 +121,29 @@ class HostDropoutTest {
     }
 
     @Test
+    void aStreamGivesPartsOfABatchTheWholeBatchsMasks() {
+        try (NDManager m = Engines.newManager()) {
+            Engines.engine().setRandomSeed(7);
+            float[] whole = HostDropout.withStream(42L, 0, () -> {
+                float[] first = HostDropout.apply(m.ones(new Shape(10, 3, 5)), 0.4f, true).toFloatArray();
+                float[] second = HostDropout.apply(m.ones(new Shape(10, 3, 5)), 0.4f, true).toFloatArray();
+                assertFalse(Arrays.equals(first, second), "each call of the body draws its own mask");
+                return first;
+            });
+            Engines.engine().setRandomSeed(8); // the stream, not the engine, decides
+            float[] head = HostDropout.withStream(42L, 0,
+                    () -> HostDropout.apply(m.ones(new Shape(4, 3, 5)), 0.4f, true).toFloatArray());
+            float[] tail = HostDropout.withStream(42L, 4,
+                    () -> HostDropout.apply(m.ones(new Shape(6, 3, 5)), 0.4f, true).toFloatArray());
+            assertArrayEquals(Arrays.copyOfRange(whole, 0, head.length), head, 0f);
+            assertArrayEquals(Arrays.copyOfRange(whole, head.length, whole.length), tail, 0f);
+            float[] other = HostDropout.withStream(43L, 0,
+                    () -> HostDropout.apply(m.ones(new Shape(10, 3, 5)), 0.4f, true).toFloatArray());
+            assertFalse(Arrays.equals(whole, other), "another stream seed, other masks");
+        }
+    }
+
+    @Test
     void identityWhenNotTrainingOrRateZero() {
         try (NDManager m = Engines.newManager()) {
             NDArray x = m.ones(new Shape(3, 4));
