@@ -361,6 +361,7 @@ public final class ReflowKitRunner {
                         try (NDScope scope = new NDScope()) {
                             scope.suppressNotUsedWarning();
                             try (GradientCollector gc = engine.newGradientCollector()) {
+                                // dropout seed j: any value per pass, the masks' cost does not depend on it
                                 lanes.compute(gc, net, store, new NDList(ps.xt(), t), ps.target(), t, loss, j);
                             }
                         }

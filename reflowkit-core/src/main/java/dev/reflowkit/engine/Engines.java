@@ -93,6 +93,25 @@ public final class Engines {
     }
 
     /**
+     * Runs code with the engine's gradient recording on in this thread (PyTorch's grad mode is per
+     * thread: a thread that computes a training pass for another, as a training lane does, switches
+     * it on itself), restoring the previous mode afterwards.
+     *
+     * @param body the code whose operations autograd records
+     * @param <T> its result type
+     * @return its result
+     */
+    public static <T> T withGradients(Supplier<T> body) {
+        boolean previous = JniUtils.isGradMode();
+        JniUtils.setGradMode(true);
+        try {
+            return body.get();
+        } finally {
+            JniUtils.setGradMode(previous);
+        }
+    }
+
+    /**
      * Whether the engine records an autograd graph on this thread (PyTorch's grad mode): when it
      * does not, a block may update its own intermediates in place.
      *

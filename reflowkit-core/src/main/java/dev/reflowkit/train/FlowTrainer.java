@@ -43,9 +43,10 @@ import java.util.random.RandomGenerator;
  * newest intact one: a damaged newer one is skipped, see {@link CheckpointDirectory}).
  *
  * <p>Step {@code k} is a pure function of the run seed, {@code k} and the state after step
- * {@code k - 1}: its batch and times come from {@link StepRandom#forStep}, and the engine is
- * re-seeded with a derived seed before the forward pass, and the dropout masks come from that seed
- * ({@link dev.reflowkit.model.HostDropout#withStream}). A resumed run therefore reproduces an
+ * {@code k - 1}: its batch and times come from {@link StepRandom#forStep}, and a derived seed
+ * decides the step's dropout masks ({@link dev.reflowkit.model.HostDropout#withStream}) and
+ * re-seeds the engine before the forward pass (any randomness a network draws from the engine
+ * itself, as an imported TorchScript module may). A resumed run therefore reproduces an
  * uninterrupted one bit for bit on the same machine, thread count and number of lanes
  * ({@link GradientLanes}: the step's network passes split over threads; one or two lanes, as the
  * automatic choice gives: with more, the order of the lanes' additions can change the last bits).

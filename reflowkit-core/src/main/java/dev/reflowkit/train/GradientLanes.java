@@ -145,7 +145,7 @@ public final class GradientLanes implements AutoCloseable {
                     part.add(slice);
                 }
                 ParameterStore laneStore = new ParameterStore(m, false);
-                forwards.add(() -> withGradients(() -> {
+                forwards.add(() -> Engines.withGradients(() -> {
                     // The lane's own scope: results of operations whose first operand is a
                     // parameter attach to the parameters' manager, which no step closes.
                     try (NDScope scope = new NDScope()) {
@@ -200,45 +200,34 @@ public final class GradientLanes implements AutoCloseable {
         }
     }
 
-    private static <T> T withGradients(Callable<T> body) throws Exception {
-        boolean previous = JniUtils.isGradMode();
-        JniUtils.setGradMode(true);
-        try {
-            return body.call();
-        } finally {
-            JniUtils.setGradMode(previous);
-        }
-    }
-
+    /** Runs the tasks on the lanes and waits for all of them, then throws the first failure. */
     private <T> List<T> runAll(List<Callable<T>> tasks) {
         List<Future<T>> futures = new ArrayList<>();
         for (Callable<T> task : tasks) {
             futures.add(pool.submit(task));
         }
         List<T> results = new ArrayList<>();
-        RuntimeException failure = null;
+        Throwable failure = null;
         for (Future<T> f : futures) {
             try {
                 results.add(f.get());
             } catch (ExecutionException e) {
-                Throwable cause = e.getCause();
-                if (failure == null) {
-                    failure = cause instanceof RuntimeException r ? r
-                            : cause instanceof Error err ? throwError(err) : new IllegalStateException(cause);
-                }
+                failure = failure == null ? e.getCause() : failure;
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while the lanes ran", e);
             }
         }
+        if (failure instanceof RuntimeException r) {
+            throw r;
+        }
+        if (failure instanceof Error err) {
+            throw err;
+        }
         if (failure != null) {
-            throw failure;
+            throw new IllegalStateException(failure);
         }
         return results;
-    }
-
-    private static RuntimeException throwError(Error e) {
-        throw e;
     }
 
     /**
