@@ -14,12 +14,18 @@ import picocli.CommandLine.Option;
             + " trains one ReFlow model per preset of pipeline.models, and scores them all; every stage"
             + " skips work already done in DIR, so a rerun resumes (each training from its newest intact"
             + " checkpoint). DIR is locked while the pipeline runs, and each stage's directory while the stage"
-            + " runs: a second job on them is refused, naming the holder.")
+            + " runs: a second job on them is refused, naming the holder. Stages that do not need each other run"
+            + " side by side in child processes (pipeline.jobs, by default 2 on a CPU with 2 or more threads),"
+            + " their output lines marked with the stage's name.")
 final class PipelineCommand extends ConfigJobCommand {
 
     @Option(names = {"-o", "--out"}, paramLabel = "DIR", required = true,
             description = "Pipeline directory: teacher/, pairs/, reflow/, metrics.json.")
     Path out;
+
+    @Option(names = "--stage", hidden = true, paramLabel = "NAME",
+            description = "Internal: run this one stage of the pipeline, as the child process the pipeline starts for it.")
+    String stage;
 
     @Override
     Path outputDir() {
@@ -28,6 +34,11 @@ final class PipelineCommand extends ConfigJobCommand {
 
     @Override
     void run(Config c, Path dir, List<String> args) throws Exception {
-        Pipeline.run(c, dir, args, System.out);
+        if (stage != null) {
+            StageProcesses.exitWithParent();
+            Pipeline.runStage(c, dir, args, stage, System.out);
+            return;
+        }
+        Pipeline.run(c, dir, args, System.out, new StageProcesses(args));
     }
 }

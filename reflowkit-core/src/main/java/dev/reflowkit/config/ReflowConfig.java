@@ -530,6 +530,13 @@ public final class ReflowConfig {
                 .setDescription("A teacher checkpoint to start from (reflow import, or a teacher trained before) "
                         + "instead of training DIR/teacher; its model.* and data.* settings are used.")
                 .build());
+        b.add(Option.ofInt("pipeline.jobs", 0).optAtLeast(0)
+                .setDescription("Stages run at the same time by `reflow pipeline`, each in its own process with an"
+                        + " equal share of the engine threads, every stage after the stages it needs (a stage that"
+                        + " starts alone gets all threads). 0 (auto): 2 on a CPU with 2 or more engine threads, 1"
+                        + " otherwise (a GPU, or one thread). 1 runs the stages one after another in the pipeline's own"
+                        + " process. Results do not depend on it beyond rounding (a training's lanes follow its threads).")
+                .build());
         b.add(Option.ofStringList("pipeline.reflow_set", List.of("train.steps=5000"))
                 .optRule(l -> l.stream().allMatch(o -> o.contains("=")), "key=value entries")
                 .setDescription("Overrides applied to every ReFlow model after its preset, e.g. "

@@ -82,14 +82,7 @@ public final class ModelEvaluation {
         List<EvalRun> runs = new ArrayList<>();
         try (NDManager manager = Engines.newManager()) {
             SampleEvaluation evaluation = Evaluations.create(config, data, count, manager, out);
-            MetricSummaries floor = journal == null ? null : journal.floor();
-            if (floor == null) {
-                floor = evaluation.floor();
-                if (journal != null) {
-                    journal.putFloor(floor);
-                }
-            }
-            out.println(row("floor (data vs data)", "-", floor));
+            MetricSummaries floor = floor(evaluation, journal, out);
             EvalSetting reference = new EvalSetting(ref, SampleEvaluation.ADAPTIVE_GRID,
                     Components.plan(config, ref, "uniform", 0));
             for (Map.Entry<String, Path> m : models.entrySet()) {
@@ -105,6 +98,39 @@ public final class ModelEvaluation {
             }
             return new MetricsReport(evaluation.dataDescription(), count, repeats, floor, runs);
         }
+    }
+
+    /**
+     * The floor of an evaluation (data against data), kept in its journal: the part of a pipeline's
+     * evaluation that every model's needs, made once before them. With image data it also trains
+     * the feature network, or loads it from the cache.
+     *
+     * @param config the configuration (data, eval and sample sections)
+     * @param out where to print progress and the floor's row
+     * @param journalDir the journal's directory
+     * @return the floor
+     * @throws IOException if the data cannot be read or the floor cannot be stored
+     */
+    public static MetricSummaries floor(Config config, PrintStream out, Path journalDir) throws IOException {
+        RunData data = RunData.load(config);
+        try (NDManager manager = Engines.newManager()) {
+            SampleEvaluation evaluation = Evaluations.create(config, data, config.getInt("eval.count"), manager, out);
+            return floor(evaluation, EvaluationJournal.open(journalDir, config), out);
+        }
+    }
+
+    /** The floor from the journal, or computed (and stored when there is a journal). */
+    private static MetricSummaries floor(SampleEvaluation evaluation, EvaluationJournal journal, PrintStream out)
+            throws IOException {
+        MetricSummaries floor = journal == null ? null : journal.floor();
+        if (floor == null) {
+            floor = evaluation.floor();
+            if (journal != null) {
+                journal.putFloor(floor);
+            }
+        }
+        out.println(row("floor (data vs data)", "-", floor));
+        return floor;
     }
 
     /**

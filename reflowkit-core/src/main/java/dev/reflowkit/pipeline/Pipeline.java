@@ -1,6 +1,7 @@
 package dev.reflowkit.pipeline;
 
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
 import dev.reflowkit.config.Config;
 import dev.reflowkit.config.ConfigLoader;
 import dev.reflowkit.config.ReflowConfig;
@@ -16,6 +17,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,10 +50,25 @@ import java.util.Set;
  */
 public final class Pipeline {
 
+    private static final String TEACHER = "teacher";
+    private static final String EVALUATION = "evaluation";
+
     private Pipeline() {}
 
+    /** One stage of a pipeline: its name, the stages it needs finished first, and its work. */
+    record Stage(String name, List<String> needs, StageTimes.Work<?> work) {
+
+        @Override
+        public String toString() {
+            return name + " (after " + needs + ")";
+        }
+    }
+
+    /** The stages of a pipeline in plan order (each after the stages it needs), and its models. */
+    private record Plan(List<Stage> stages, Map<String, Path> models) {}
+
     /**
-     * Runs the pipeline.
+     * Runs the pipeline in this process, one stage after another.
      *
      * @param config the configuration (the teacher's; ReFlow models lay their preset on top)
      * @param dir the pipeline directory
@@ -63,66 +80,182 @@ public final class Pipeline {
      *     before any stage starts and before anything is written
      * @throws dev.reflowkit.io.DirectoryLockedException if another job holds {@code DIR}
      */
-    @SuppressWarnings("try") // the lock is held for the block
     public static MetricsReport run(Config config, Path dir, List<String> args, PrintStream out) throws IOException {
+        return run(config, dir, args, out, null);
+    }
+
+    /**
+     * Runs the pipeline, with {@code pipeline.jobs} stages at a time in child processes that the
+     * launcher starts ({@link StageSchedule}), or one after another in this process when it is 1 or
+     * there is no launcher. The metrics and the report are made in this process from the
+     * evaluation's journal once every stage has finished.
+     *
+     * @param config the configuration (the teacher's; ReFlow models lay their preset on top)
+     * @param dir the pipeline directory
+     * @param args the command line, for the run records
+     * @param out where to print progress
+     * @param launcher starts a stage in a child process; null runs every stage in this process
+     * @return the metrics report (also written to {@code DIR/metrics.json})
+     * @throws IOException if outputs cannot be written or a stage fails
+     * @throws IllegalArgumentException if a setting cannot work with the data ({@link Preflight#pipeline}):
+     *     before any stage starts and before anything is written
+     * @throws dev.reflowkit.io.DirectoryLockedException if another job holds {@code DIR}
+     */
+    @SuppressWarnings("try") // the lock is held for the block
+    public static MetricsReport run(Config config, Path dir, List<String> args, PrintStream out,
+            StageLauncher launcher) throws IOException {
         Config resolved = withGivenTeacher(config);
         // every check the configuration and the data allow, before the first stage writes anything
         Preflight.pipeline(resolved).notes().forEach(note -> out.println("== " + note));
         try (DirectoryLock lock = DirectoryLock.acquire(dir)) {
-            return runLocked(resolved, dir, args, out);
+            return runLocked(resolved, dir, args, out, launcher);
         }
     }
 
-    private static MetricsReport runLocked(Config resolved, Path dir, List<String> args, PrintStream out)
+    /**
+     * Runs one stage of a pipeline, as a child process started by a {@link StageLauncher} does:
+     * without the pipeline directory's lock (the parent holds it; the stage takes its own
+     * directory's) and without the preflight (the parent ran it).
+     *
+     * @param config the pipeline's configuration, as given to {@link #run}
+     * @param dir the pipeline directory
+     * @param args the command line, for the stage's run record
+     * @param stage the stage's name (one of {@link #stages})
+     * @param out where to print progress
+     * @throws IOException if the stage fails
+     * @throws IllegalArgumentException if the pipeline has no such stage
+     */
+    public static void runStage(Config config, Path dir, List<String> args, String stage, PrintStream out)
             throws IOException {
-        AtomicFiles.deleteLeftovers(dir); // temporary files of writes a kill interrupted
-        StageTimes stages = new StageTimes(dir, "pipeline", args, resolved);
-        Path teacher = stages.run("teacher", () -> teacher(resolved, dir, args, out));
+        Plan plan = plan(withGivenTeacher(config), dir, args, out);
+        for (Stage s : plan.stages()) {
+            if (s.name().equals(stage)) {
+                s.work().run();
+                return;
+            }
+        }
+        throw new IllegalArgumentException("this pipeline has no stage '" + stage + "'; its stages: "
+                + stages(config, dir));
+    }
 
+    /**
+     * The names of a pipeline's stages in plan order, the final metrics and report (made in the
+     * pipeline's own process) not included.
+     *
+     * @param config the pipeline's configuration
+     * @param dir the pipeline directory
+     * @return the stage names
+     */
+    public static List<String> stages(Config config, Path dir) {
+        return plan(withGivenTeacher(config), dir, List.of(), System.out).stages().stream().map(Stage::name).toList();
+    }
+
+    /**
+     * The stages that run {@code pipeline.jobs} gives: 0 stands for 2 on a CPU whose engine runs 2
+     * or more threads, else 1.
+     *
+     * @param config the configuration
+     * @return the most stages at a time
+     */
+    static int jobs(Config config) {
+        int jobs = config.getInt("pipeline.jobs");
+        if (jobs > 0) {
+            return jobs;
+        }
+        return !Engines.engine().defaultDevice().isGpu() && JniUtils.getNumThreads() >= 2 ? 2 : 1;
+    }
+
+    private static MetricsReport runLocked(Config resolved, Path dir, List<String> args, PrintStream out,
+            StageLauncher launcher) throws IOException {
+        AtomicFiles.deleteLeftovers(dir); // temporary files of writes a kill interrupted
+        StageTimes times = new StageTimes(dir, "pipeline", args, resolved);
+        Plan plan = plan(resolved, dir, args, out);
+        int jobs = launcher == null ? 1 : jobs(resolved);
+        if (jobs > 1) {
+            times.setJobs(jobs);
+            new StageSchedule(plan.stages(), jobs, JniUtils.getNumThreads(), launcher, times, out).run();
+        } else {
+            for (Stage s : plan.stages()) {
+                times.run(s.name(), s.work());
+            }
+        }
+        out.println("== metrics");
+        MetricsReport report = times.run("metrics", () -> ModelEvaluation.evaluate(resolved, plan.models(), out, true,
+                dir.resolve(EVALUATION)));
+        report.write(dir.resolve("metrics.json"));
+        out.println("== wrote " + dir.resolve("metrics.json"));
+        times.run("report", () -> {
+            PipelineReport.write(resolved, plan.models(), report, dir.resolve(HtmlReport.FILE_NAME));
+            return null;
+        });
+        out.println("== wrote " + dir.resolve(HtmlReport.FILE_NAME));
+        times.finish(out);
+        return report;
+    }
+
+    /**
+     * The plan: the teacher; per model of {@code pipeline.models} and round, its pair stores (each
+     * listed once, after the model it is drawn from) and its training; the evaluation's floor (with
+     * the feature network) after the teacher, so that the teacher starts alone on all threads; then
+     * one evaluation per model, after the floor and the model. Every stage's work skips or resumes
+     * what {@code DIR} already holds.
+     */
+    private static Plan plan(Config resolved, Path dir, List<String> args, PrintStream out) {
+        List<Stage> stages = new ArrayList<>();
+        stages.add(new Stage(TEACHER, List.of(), () -> teacher(resolved, dir, args, out)));
+        Path teacher = teacherCheckpoint(resolved, dir);
         Map<String, Path> models = new LinkedHashMap<>();
-        models.put("teacher", teacher);
+        Map<String, String> stageOf = new LinkedHashMap<>(); // model name -> its training stage
+        models.put(TEACHER, teacher);
+        stageOf.put(TEACHER, TEACHER);
         Set<Path> stores = new HashSet<>();
         for (String preset : resolved.getStringList("pipeline.models")) {
             Path current = teacher;
+            String currentStage = TEACHER;
             int rounds = resolved.getInt("reflow.rounds");
             for (int round = 1; round <= rounds; round++) {
                 Path pairsDir = dir.resolve("pairs").resolve(round == 1 ? "round1" : preset + "-round" + round);
                 Config model = modelConfig(resolved, preset, current, pairsDir);
                 Path from = current;
+                List<String> storeStages = new ArrayList<>();
                 for (String direction : model.getStringList("reflow.directions")) {
                     Path store = pairsDir.resolve(direction);
+                    String name = dir.relativize(store).toString();
+                    storeStages.add(name);
                     if (!stores.add(store)) {
                         continue; // made for an earlier model of this run: one stage, listed once
                     }
-                    out.println("== pairs: " + direction + " from " + current + " -> " + store);
-                    stages.run(dir.relativize(store).toString(), () -> {
-                        PairStages.generate(model, from, direction, store, out);
-                        return null;
-                    });
+                    stages.add(new Stage(name, List.of(currentStage), () -> {
+                        out.println("== pairs: " + direction + " from " + from + " -> " + store);
+                        return PairStages.generate(model, from, direction, store, out);
+                    }));
                 }
                 String name = rounds == 1 ? preset : preset + "-round" + round;
                 Path modelDir = dir.resolve("reflow").resolve(name);
-                out.println("== reflow: " + name + " -> " + modelDir);
-                stages.run(dir.relativize(modelDir).toString(), () -> {
-                    FlowTraining.run(model, modelDir, true, args, null);
-                    return null;
-                });
+                currentStage = dir.relativize(modelDir).toString();
+                stages.add(new Stage(currentStage, storeStages, () -> {
+                    out.println("== reflow: " + name + " -> " + modelDir);
+                    return FlowTraining.run(model, modelDir, true, args, null);
+                }));
                 current = modelDir.resolve(FlowTrainer.FINAL_CHECKPOINT);
             }
             models.put(preset, current);
+            stageOf.put(preset, currentStage);
         }
-        out.println("== evaluation");
-        MetricsReport report = stages.run("evaluation",
-                () -> ModelEvaluation.evaluate(resolved, models, out, true, dir.resolve("evaluation")));
-        report.write(dir.resolve("metrics.json"));
-        out.println("== wrote " + dir.resolve("metrics.json"));
-        stages.run("report", () -> {
-            PipelineReport.write(resolved, models, report, dir.resolve(HtmlReport.FILE_NAME));
+        Path journal = dir.resolve(EVALUATION);
+        String floor = EVALUATION + "/floor";
+        stages.add(new Stage(floor, List.of(TEACHER), () -> {
+            out.println("== evaluation: the floor (data against data)");
+            ModelEvaluation.floor(resolved, out, journal);
             return null;
-        });
-        out.println("== wrote " + dir.resolve(HtmlReport.FILE_NAME));
-        stages.finish(out);
-        return report;
+        }));
+        for (Map.Entry<String, Path> m : models.entrySet()) {
+            stages.add(new Stage(EVALUATION + "/" + m.getKey(), List.of(floor, stageOf.get(m.getKey())), () -> {
+                out.println("== evaluation: " + m.getKey());
+                return ModelEvaluation.evaluate(resolved, Map.of(m.getKey(), m.getValue()), out, true, journal);
+            }));
+        }
+        return new Plan(List.copyOf(stages), Collections.unmodifiableMap(models));
     }
 
     /**
@@ -142,10 +275,16 @@ public final class Pipeline {
             out.println("== teacher: " + given + " (pipeline.teacher)");
             return Path.of(given);
         }
-        Path teacherDir = dir.resolve("teacher");
+        Path teacherDir = dir.resolve(TEACHER);
         out.println("== teacher: " + config.getString("data.source") + " -> " + teacherDir);
         FlowTraining.run(config, teacherDir, true, args, null);
         return teacherDir.resolve(FlowTrainer.FINAL_CHECKPOINT);
+    }
+
+    /** The checkpoint {@link #teacher} gives, without training it. */
+    private static Path teacherCheckpoint(Config config, Path dir) {
+        String given = config.getString("pipeline.teacher");
+        return given.isEmpty() ? dir.resolve(TEACHER).resolve(FlowTrainer.FINAL_CHECKPOINT) : Path.of(given);
     }
 
     /**

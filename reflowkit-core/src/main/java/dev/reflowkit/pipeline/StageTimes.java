@@ -35,6 +35,7 @@ final class StageTimes {
     private final String started = Instant.now().toString();
     private final long start = System.nanoTime();
     private final List<Stage> stages = new ArrayList<>();
+    private int jobs = 1;
 
     /**
      * Starts the record of a job and writes its {@code run.json} and {@code config.yaml}.
@@ -65,9 +66,30 @@ final class StageTimes {
     <T> T run(String name, Work<T> work) throws IOException {
         long t0 = System.nanoTime();
         T result = work.run();
-        stages.add(new Stage(name, (System.nanoTime() - t0) / 1e9));
-        write(null);
+        record(name, (System.nanoTime() - t0) / 1e9);
         return result;
+    }
+
+    /**
+     * Records a stage that ran elsewhere (a child process).
+     *
+     * @param name the stage's name
+     * @param seconds its wall time
+     * @throws IOException if the record cannot be written
+     */
+    void record(String name, double seconds) throws IOException {
+        stages.add(new Stage(name, seconds));
+        write(null);
+    }
+
+    /**
+     * Notes that stages ran up to {@code jobs} at a time: recorded in {@code run.json} and said in
+     * the summary (stage times then add up to more than the total).
+     *
+     * @param jobs the most stages at a time
+     */
+    void setJobs(int jobs) {
+        this.jobs = jobs;
     }
 
     /**
@@ -92,7 +114,8 @@ final class StageTimes {
         for (Stage s : stages) {
             out.printf(Locale.ROOT, "  %-40s %s%n", s.name(), clock(s.seconds()));
         }
-        out.printf(Locale.ROOT, "  %-40s %s%n", "total", clock(total));
+        out.printf(Locale.ROOT, "  %-40s %s%s%n", "total", clock(total),
+                jobs > 1 ? "   (up to " + jobs + " stages at a time, each in its own process)" : "");
     }
 
     private void write(Double total) throws IOException {
@@ -105,6 +128,7 @@ final class StageTimes {
         }
         Map<String, Object> extra = new LinkedHashMap<>();
         extra.put("stages", list);
+        extra.put("jobs", jobs);
         if (total != null) {
             extra.put("total_seconds", Math.round(total * 1000) / 1000.0);
         }

@@ -1,0 +1,161 @@
+package dev.reflowkit.pipeline;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.InterruptedIOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.LinkedBlockingQueue;
+
+/**
+ * Runs a pipeline's stages side by side in child processes: at most {@code jobs} at a time, each
+ * once the stages it needs have finished, the first ready one in plan order first.
+ *
+ * <p>Threads: a stage that starts while nothing else runs and nothing else is ready gets all of
+ * the engine's threads (the teacher, which trains in lanes on them); otherwise each stage gets
+ * {@code threads / jobs}. Two one-thread processes on 2 cores did 1.5 times the training work of
+ * one process on both (docs/PERFORMANCE.md): a process's passes on small batches leave much of a
+ * second core unused, two processes do not share that overhead.
+ *
+ * <p>Each child's output is printed line by line with its stage's name in front. When a stage
+ * fails, no further stage starts, the running ones finish (their work is kept; a rerun resumes from
+ * it), and the failure is thrown. If this process ends early (an interrupt, Ctrl-C), the children
+ * are stopped; a child also stops by itself when its parent has gone.
+ */
+final class StageSchedule {
+
+    /** A finished child. */
+    private record Finished(Pipeline.Stage stage, int exitCode, double seconds) {}
+
+    private final List<Pipeline.Stage> stages;
+    private final int jobs;
+    private final int threads;
+    private final StageLauncher launcher;
+    private final StageTimes times;
+    private final PrintStream out;
+
+    /**
+     * A schedule.
+     *
+     * @param stages the stages in plan order (every stage after those it needs)
+     * @param jobs the most stages at a time, {@code >= 1}
+     * @param threads the engine threads to share among them
+     * @param launcher starts a stage's child process
+     * @param times records each finished stage's wall time
+     * @param out where the children's output and the schedule's notes go
+     */
+    StageSchedule(List<Pipeline.Stage> stages, int jobs, int threads, StageLauncher launcher, StageTimes times,
+            PrintStream out) {
+        this.stages = List.copyOf(stages);
+        this.jobs = jobs;
+        this.threads = Math.max(1, threads);
+        this.launcher = launcher;
+        this.times = times;
+        this.out = out;
+    }
+
+    /**
+     * Runs every stage.
+     *
+     * @throws IOException if a stage fails (after the running ones have finished) or cannot start
+     */
+    void run() throws IOException {
+        Set<String> done = new HashSet<>();
+        List<Pipeline.Stage> pending = new ArrayList<>(stages);
+        Map<String, Process> running = new LinkedHashMap<>();
+        BlockingQueue<Finished> finished = new LinkedBlockingQueue<>();
+        List<String> failures = new ArrayList<>();
+        Set<Process> live = ConcurrentHashMap.newKeySet(); // for the shutdown hook's thread
+        Thread stopChildren = new Thread(() -> live.forEach(Process::destroy), "reflowkit-stop-stages");
+        Runtime.getRuntime().addShutdownHook(stopChildren);
+        try {
+            while (!pending.isEmpty() || !running.isEmpty()) {
+                if (failures.isEmpty()) {
+                    List<Pipeline.Stage> ready = pending.stream().filter(s -> done.containsAll(s.needs())).toList();
+                    for (Pipeline.Stage s : ready) {
+                        if (running.size() >= jobs) {
+                            break;
+                        }
+                        int share = running.isEmpty() && ready.size() == 1 ? threads : Math.max(1, threads / jobs);
+                        out.println("== " + s.name() + ": started in a child process with " + share + " engine thread"
+                                + (share == 1 ? "" : "s"));
+                        Process p = start(s, share, finished);
+                        running.put(s.name(), p);
+                        live.add(p);
+                        pending.remove(s);
+                    }
+                }
+                if (running.isEmpty()) {
+                    if (!failures.isEmpty()) {
+                        break;
+                    }
+                    throw new IllegalStateException("stages wait for stages that never run: " + pending);
+                }
+                Finished f = finished.take();
+                live.remove(running.remove(f.stage().name()));
+                if (f.exitCode() == 0) {
+                    done.add(f.stage().name());
+                    times.record(f.stage().name(), f.seconds());
+                    out.println("== " + f.stage().name() + ": finished in " + StageTimes.clock(f.seconds()));
+                } else {
+                    failures.add(f.stage().name() + " (exit code " + f.exitCode() + ")");
+                    out.println("== " + f.stage().name() + ": failed with exit code " + f.exitCode()
+                            + (running.isEmpty() ? "" : "; no further stage starts, waiting for " + running.keySet()
+                                    + " to finish (their work is kept)"));
+                }
+            }
+        } catch (InterruptedException e) {
+            running.values().forEach(Process::destroy);
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while stages ran: " + running.keySet());
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(stopChildren);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook runs or has run
+            }
+        }
+        if (!failures.isEmpty()) {
+            throw new IOException("pipeline stage failed: " + String.join(", ", failures)
+                    + "; its output is above, each line marked with the stage's name. Finished stages are kept:"
+                    + " run the same command again to resume.");
+        }
+    }
+
+    /** Starts a stage's child and a thread that relays its output, then reports its end. */
+    private Process start(Pipeline.Stage stage, int share, BlockingQueue<Finished> finished) throws IOException {
+        long t0 = System.nanoTime();
+        Process p = launcher.start(stage.name(), share);
+        p.getOutputStream().close();
+        String prefix = "[" + stage.name() + "] ";
+        Thread relay = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                for (String line = r.readLine(); line != null; line = r.readLine()) {
+                    out.println(prefix + line);
+                }
+            } catch (IOException e) {
+                out.println(prefix + "(output lost: " + e.getMessage() + ")");
+            }
+            int code;
+            try {
+                code = p.waitFor();
+            } catch (InterruptedException e) {
+                p.destroy();
+                code = -1;
+            }
+            finished.add(new Finished(stage, code, (System.nanoTime() - t0) / 1e9));
+        }, "reflowkit-stage-" + stage.name());
+        relay.setDaemon(true);
+        relay.start();
+        return p;
+    }
+}
