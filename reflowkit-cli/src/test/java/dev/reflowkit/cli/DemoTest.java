@@ -47,7 +47,8 @@ class DemoTest {
         }
         // each stage once: simple-reflow's backward pairs are baseline's store, not a second stage
         assertEquals(List.of("teacher", "pairs/round1/backward", "reflow/baseline", "pairs/round1/forward",
-                "reflow/simple-reflow", "evaluation", "report"), names);
+                "reflow/simple-reflow", "evaluation/floor", "evaluation/teacher", "evaluation/baseline",
+                "evaluation/simple-reflow", "metrics", "report"), names);
         double total = JSON.readTree(out.resolve("run.json").toFile()).get("total_seconds").asDouble();
         assertTrue(total >= sum && sum > 0.5 * total, "stages " + sum + " s of " + total + " s");
         assertTrue(r.out().contains("== stage times"), r.out());
