@@ -399,6 +399,9 @@ def random_batches(w):
     return draw
 
 
+OPEN_LANES = []  # lanes of the workload being measured, closed after it
+
+
 class Lanes:
     """A training step's network passes in lanes (ReflowKit's GradientLanes): v_k = net(x[k], t[k])
     on lane k's thread, the loss on the whole batch from detached copies u_k, then each lane's
@@ -422,7 +425,18 @@ class Lanes:
             self.pool = concurrent.futures.ThreadPoolExecutor(lanes)
             for f in [self.pool.submit(init) for _ in range(lanes)]:
                 f.result()
-            torch.set_num_threads(threads)  # the global count, for this thread and threads started later
+            # As GradientLanes: the caller's own work between the passes (loss, optimizer, EMA) runs on
+            # its share too, so that its idle OpenMP workers do not spin on the lanes' cores; close()
+            # gives it (and threads started later) the whole count back.
+            self.threads = threads
+            torch.set_num_threads(share)
+            OPEN_LANES.append(self)
+
+    def close(self):
+        if self.pool is not None:
+            self.pool.shutdown()
+            self.pool = None
+            torch.set_num_threads(self.threads)
 
     def loss_backward(self, net, xt, t, target):
         """The whole batch's MSE loss; its gradient added to the parameters' gradients."""
@@ -603,6 +617,8 @@ def timed(w, out, count_key, unit_key):
     seconds = time.perf_counter() - t0
     out.update(seconds=seconds, items_per_s=w[count_key] * w["batch"] / seconds, params=params)
     out[unit_key] = w[count_key] / seconds
+    while OPEN_LANES:
+        OPEN_LANES.pop().close()
 
 
 def matmul_gflops(n, repeats=None, budget_s=0.3):
