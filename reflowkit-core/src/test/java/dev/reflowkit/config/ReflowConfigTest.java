@@ -118,6 +118,7 @@ class ReflowConfigTest {
         {"reflow.rounds", "int", "1"},
         {"pipeline.models", "list<string>", "[baseline, simple-reflow]"},
         {"pipeline.teacher", "string", ""},
+        {"pipeline.jobs", "int", "0"},
         {"pipeline.reflow_set", "list<string>", "[train.steps=5000]"},
         {"ablate.seeds", "list<int>", "[0, 1, 2]"},
         {"ablate.rows", "choice", "both"},
