@@ -9,9 +9,8 @@ import java.util.List;
 
 /**
  * Starts a pipeline's stages as child JVMs: {@code reflow ARGS --stage NAME} (ARGS: the pipeline's
- * command line) on this JVM's
- * java, options and class path, with the stage's share of the engine threads
- * ({@code -Dai.djl.pytorch.num_threads}) and this process's environment.
+ * own command line) on this JVM's java, options and class path, with the stage's share of the
+ * engine threads ({@code -Dai.djl.pytorch.num_threads}) and this process's environment.
  */
 final class StageProcesses implements StageLauncher {
 
@@ -45,7 +44,6 @@ final class StageProcesses implements StageLauncher {
         cmd.add(System.getProperty("java.class.path"));
         cmd.add(Main.class.getName());
         cmd.addAll(args); // reflow's whole command line: "pipeline" and its options
-
         cmd.add("--stage");
         cmd.add(stage);
         return new ProcessBuilder(cmd).redirectErrorStream(true).start();

@@ -47,6 +47,12 @@ import java.util.Set;
  * ReFlow run), so a second pipeline on {@code DIR} is refused at once, and a {@code reflow train}
  * or {@code reflow pairs} into a stage's directory is refused while that stage runs. The locks
  * nest without deadlock because no two of them are on the same directory.
+ *
+ * <p>Stages ({@link #stages}): the teacher; each pair store and each ReFlow training; the
+ * evaluation's floor; one evaluation per model; then the metrics and the report, made from the
+ * evaluation's journal. With a {@link StageLauncher} and {@code pipeline.jobs} above 1, stages
+ * that do not need each other run side by side in child processes ({@link StageSchedule}): on a
+ * CPU of few cores, two one-thread trainings do more work than one training on all of them.
  */
 public final class Pipeline {
 
