@@ -157,8 +157,9 @@ public final class Pipeline {
     }
 
     /**
-     * The stages that run {@code pipeline.jobs} gives: 0 stands for 2 on a CPU whose engine runs 2
-     * or more threads, else 1.
+     * The stages that run {@code pipeline.jobs} gives: 0 stands for 2 for a U-Net on a CPU whose
+     * engine runs 2 or more threads, else 1 (the 2-D MLP's stages take seconds, less than starting
+     * a process for each).
      *
      * @param config the configuration
      * @return the most stages at a time
@@ -168,7 +169,8 @@ public final class Pipeline {
         if (jobs > 0) {
             return jobs;
         }
-        return !Engines.engine().defaultDevice().isGpu() && JniUtils.getNumThreads() >= 2 ? 2 : 1;
+        boolean unet = config.getString("model.type").equals("unet");
+        return unet && !Engines.engine().defaultDevice().isGpu() && JniUtils.getNumThreads() >= 2 ? 2 : 1;
     }
 
     private static MetricsReport runLocked(Config resolved, Path dir, List<String> args, PrintStream out,

@@ -66,7 +66,7 @@ final class StageSchedule {
     /**
      * Runs every stage.
      *
-     * @throws IOException if a stage fails (after the running ones have finished) or cannot start
+     * @throws IOException if a stage fails or cannot start (after the running ones have finished)
      */
     void run() throws IOException {
         Set<String> done = new HashSet<>();
@@ -86,12 +86,19 @@ final class StageSchedule {
                             break;
                         }
                         int share = running.isEmpty() && ready.size() == 1 ? threads : Math.max(1, threads / jobs);
+                        pending.remove(s);
+                        Process p;
+                        try {
+                            p = start(s, share, finished);
+                        } catch (IOException e) {
+                            failures.add(s.name() + " (could not start: " + e.getMessage() + ")");
+                            out.println("== " + s.name() + ": could not start a child process: " + e.getMessage());
+                            break;
+                        }
                         out.println("== " + s.name() + ": started in a child process with " + share + " engine thread"
                                 + (share == 1 ? "" : "s"));
-                        Process p = start(s, share, finished);
                         running.put(s.name(), p);
                         live.add(p);
-                        pending.remove(s);
                     }
                 }
                 if (running.isEmpty()) {

@@ -98,6 +98,35 @@ class StageScheduleTest {
     }
 
     @Test
+    void aStageThatCannotStartFailsThePipelineAfterTheRunningOnesFinish() throws IOException {
+        StageLauncher shell = shell(Map.of("slow", "sleep 0.3; echo kept"));
+        StageLauncher launcher = (stage, n) -> {
+            if (stage.equals("broken")) {
+                throw new IOException("no java here");
+            }
+            return shell.start(stage, n);
+        };
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        StageTimes times = times();
+        IOException e = assertThrows(IOException.class, () -> new StageSchedule(
+                List.of(stage("slow"), stage("broken"), stage("later")), 2, 2, launcher, times, out).run());
+        assertTrue(e.getMessage().contains("broken (could not start: no java here)"), e.getMessage());
+        assertTrue(bytes.toString(StandardCharsets.UTF_8).contains("[slow] kept"), "the running stage finishes");
+        assertFalse(events.contains("start later"), "nothing starts after the failure");
+        assertEquals(List.of("slow"), times.stages().stream().map(StageTimes.Stage::name).toList());
+    }
+
+    @Test
+    void automaticJobsAreTwoForAUNetOnTwoOrMoreThreadsAndOneForTheMlp() {
+        Config mlp = ReflowConfig.schema().defaults();
+        assertEquals(1, Pipeline.jobs(mlp), "the 2-D MLP's stages take less than a process start");
+        int threads = ai.djl.pytorch.jni.JniUtils.getNumThreads();
+        assertEquals(threads >= 2 ? 2 : 1, Pipeline.jobs(mlp.with("model.type", "unet")));
+        assertEquals(3, Pipeline.jobs(mlp.with("pipeline.jobs", 3)), "a set value is kept");
+    }
+
+    @Test
     void thePlanListsEveryStageOnceAfterWhatItNeeds() {
         Config c = ReflowConfig.schema().defaults();
         List<String> names = Pipeline.stages(c, dir);
