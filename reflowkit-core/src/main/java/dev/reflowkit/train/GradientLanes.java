@@ -53,7 +53,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * runs the step as an ordinary forward, loss and backward on the caller's thread.
  *
  * <p>The caller holds the step's {@link GradientCollector} (one per process in DJL); lane threads
- * switch the engine's grad mode on for their forward passes themselves (it is per thread).
+ * switch the engine's grad mode on for their forward passes themselves (it is per thread). While
+ * two or more lanes are open, the caller's thread (and threads started meanwhile) run on a lane's
+ * share of the engine threads; {@link #close} on the caller's thread gives the whole count back.
  */
 public final class GradientLanes implements AutoCloseable {
 
