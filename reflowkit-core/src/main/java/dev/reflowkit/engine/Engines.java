@@ -80,16 +80,7 @@ public final class Engines {
      * @return its result
      */
     public static <T> T withoutGradients(Supplier<T> body) {
-        boolean previous = JniUtils.isGradMode();
-        if (!previous) {
-            return body.get();
-        }
-        JniUtils.setGradMode(false);
-        try {
-            return body.get();
-        } finally {
-            JniUtils.setGradMode(true);
-        }
+        return withGradMode(false, body);
     }
 
     /**
@@ -102,12 +93,19 @@ public final class Engines {
      * @return its result
      */
     public static <T> T withGradients(Supplier<T> body) {
-        boolean previous = JniUtils.isGradMode();
-        JniUtils.setGradMode(true);
+        return withGradMode(true, body);
+    }
+
+    /** Runs code with this thread's grad mode set, then sets it back (no switch when it is already so). */
+    private static <T> T withGradMode(boolean mode, Supplier<T> body) {
+        if (JniUtils.isGradMode() == mode) {
+            return body.get();
+        }
+        JniUtils.setGradMode(mode);
         try {
             return body.get();
         } finally {
-            JniUtils.setGradMode(previous);
+            JniUtils.setGradMode(!mode);
         }
     }
 

@@ -133,15 +133,15 @@ public final class Pipeline {
      */
     public static void runStage(Config config, Path dir, List<String> args, String stage, PrintStream out)
             throws IOException {
-        Plan plan = plan(withGivenTeacher(config), dir, args, out);
-        for (Stage s : plan.stages()) {
+        List<Stage> stages = plan(withGivenTeacher(config), dir, args, out).stages();
+        for (Stage s : stages) {
             if (s.name().equals(stage)) {
                 s.work().run();
                 return;
             }
         }
         throw new IllegalArgumentException("this pipeline has no stage '" + stage + "'; its stages: "
-                + stages(config, dir));
+                + stages.stream().map(Stage::name).toList());
     }
 
     /**
@@ -278,15 +278,15 @@ public final class Pipeline {
      * @throws IOException if the teacher cannot be trained
      */
     static Path teacher(Config config, Path dir, List<String> args, PrintStream out) throws IOException {
-        String given = config.getString("pipeline.teacher");
-        if (!given.isEmpty()) {
-            out.println("== teacher: " + given + " (pipeline.teacher)");
-            return Path.of(given);
+        Path checkpoint = teacherCheckpoint(config, dir);
+        if (!config.getString("pipeline.teacher").isEmpty()) {
+            out.println("== teacher: " + checkpoint + " (pipeline.teacher)");
+            return checkpoint;
         }
-        Path teacherDir = dir.resolve(TEACHER);
+        Path teacherDir = checkpoint.getParent();
         out.println("== teacher: " + config.getString("data.source") + " -> " + teacherDir);
         FlowTraining.run(config, teacherDir, true, args, null);
-        return teacherDir.resolve(FlowTrainer.FINAL_CHECKPOINT);
+        return checkpoint;
     }
 
     /** The checkpoint {@link #teacher} gives, without training it. */
