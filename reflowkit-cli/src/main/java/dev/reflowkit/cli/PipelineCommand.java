@@ -15,8 +15,8 @@ import picocli.CommandLine.Option;
             + " skips work already done in DIR, so a rerun resumes (each training from its newest intact"
             + " checkpoint). DIR is locked while the pipeline runs, and each stage's directory while the stage"
             + " runs: a second job on them is refused, naming the holder. Stages that do not need each other run"
-            + " side by side in child processes (pipeline.jobs, by default 2 for a U-Net on a CPU with 2 or more threads),"
-            + " their output lines marked with the stage's name.")
+            + " side by side in child processes (pipeline.jobs, by default 2 for a U-Net on a CPU with 2 or more"
+            + " threads), their output lines marked with the stage's name.")
 final class PipelineCommand extends ConfigJobCommand {
 
     @Option(names = {"-o", "--out"}, paramLabel = "DIR", required = true,

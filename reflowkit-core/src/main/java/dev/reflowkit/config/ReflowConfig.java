@@ -533,10 +533,10 @@ public final class ReflowConfig {
         b.add(Option.ofInt("pipeline.jobs", 0).optAtLeast(0)
                 .setDescription("Stages run at the same time by `reflow pipeline`, each in its own process with an"
                         + " equal share of the engine threads, every stage after the stages it needs (a stage that"
-                        + " starts alone gets all threads). 0 (auto): 2 for a U-Net on a CPU with 2 or more engine threads (two"
-                        + " one-thread trainings did 1.5-1.7x the work of one on both cores, docs/PERFORMANCE.md), 1"
-                        + " otherwise (a GPU, one thread, or a 2-D MLP, whose stages take less than a process start). 1 runs the stages one after another in the pipeline's own"
-                        + " process. Results do not depend on it beyond rounding (a training's lanes follow its threads).")
+                        + " starts alone gets all threads). 0 (auto): 2 for a U-Net on a CPU with 2 or more engine"
+                        + " threads (two one-thread trainings did 1.5-1.7x the work of one on both cores,"
+                        + " docs/PERFORMANCE.md), 1 otherwise (a GPU, one thread, or a 2-D MLP, whose stages take less"
+                        + " than a process start). 1 runs the stages one after another in the pipeline's own process. Results do not depend on it beyond rounding (a training's lanes follow its threads).")
                 .build());
         b.add(Option.ofStringList("pipeline.reflow_set", List.of("train.steps=5000"))
                 .optRule(l -> l.stream().allMatch(o -> o.contains("=")), "key=value entries")

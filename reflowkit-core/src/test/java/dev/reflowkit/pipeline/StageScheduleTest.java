@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import ai.djl.pytorch.jni.JniUtils;
 import dev.reflowkit.config.Config;
 import dev.reflowkit.config.ReflowConfig;
 import java.io.ByteArrayOutputStream;
@@ -121,7 +122,7 @@ class StageScheduleTest {
     void automaticJobsAreTwoForAUNetOnTwoOrMoreThreadsAndOneForTheMlp() {
         Config mlp = ReflowConfig.schema().defaults();
         assertEquals(1, Pipeline.jobs(mlp), "the 2-D MLP's stages take less than a process start");
-        int threads = ai.djl.pytorch.jni.JniUtils.getNumThreads();
+        int threads = JniUtils.getNumThreads();
         assertEquals(threads >= 2 ? 2 : 1, Pipeline.jobs(mlp.with("model.type", "unet")));
         assertEquals(3, Pipeline.jobs(mlp.with("pipeline.jobs", 3)), "a set value is kept");
     }
