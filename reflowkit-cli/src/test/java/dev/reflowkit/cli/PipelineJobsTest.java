@@ -42,6 +42,10 @@ class PipelineJobsTest {
                 "the teacher starts alone, with every thread:\n" + two.out());
         assertTrue(two.out().contains("== reflow/baseline: started in a child process with "
                 + Math.max(1, threads / 2) + " engine thread"), two.out());
+        assertTrue(two.out().contains("== evaluation/floor: started in a child process with 1 engine thread, beside"
+                + " the others"), two.out());
+        assertTrue(two.out().indexOf("== evaluation/floor: started") < two.out().indexOf("== teacher: finished"),
+                "the floor needs only the data: it runs beside the teacher\n" + two.out());
         assertTrue(two.out().contains("[reflow/simple-reflow] "), "child output is marked:\n" + two.out());
         assertFalse(one.out().contains("child process"), one.out());
 

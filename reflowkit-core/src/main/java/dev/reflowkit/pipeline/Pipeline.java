@@ -61,8 +61,20 @@ public final class Pipeline {
 
     private Pipeline() {}
 
-    /** One stage of a pipeline: its name, the stages it needs finished first, and its work. */
-    record Stage(String name, List<String> needs, StageTimes.Work<?> work) {
+    /**
+     * One stage of a pipeline: its name, the stages it needs finished first, whether it runs
+     * beside the others, and its work.
+     *
+     * @param beside whether, with stages side by side, it runs on one engine thread outside the
+     *     count of {@code pipeline.jobs}, without taking threads from the others (the evaluation's
+     *     floor beside the teacher, whose two lanes leave part of the second core unused)
+     */
+    record Stage(String name, List<String> needs, boolean beside, StageTimes.Work<?> work) {
+
+        /** A stage that takes its slot among {@code pipeline.jobs}. */
+        Stage(String name, List<String> needs, StageTimes.Work<?> work) {
+            this(name, needs, false, work);
+        }
 
         @Override
         public String toString() {
@@ -204,8 +216,9 @@ public final class Pipeline {
     /**
      * The plan: the teacher; per model of {@code pipeline.models} and round, its pair stores (each
      * listed once, after the model it is drawn from) and its training; the evaluation's floor (with
-     * the feature network) after the teacher, so that the teacher starts alone on all threads; then
-     * one evaluation per model, after the floor and the model. Every stage's work skips or resumes
+     * the feature network), which needs only the data and runs beside the others (with stages side
+     * by side: on one thread beside the teacher, which keeps all threads); then one evaluation per
+     * model, after the floor and the model. Every stage's work skips or resumes
      * what {@code DIR} already holds.
      */
     private static Plan plan(Config resolved, Path dir, List<String> args, PrintStream out) {
@@ -252,7 +265,7 @@ public final class Pipeline {
         }
         Path journal = dir.resolve(EVALUATION);
         String floor = EVALUATION + "/floor";
-        stages.add(new Stage(floor, List.of(TEACHER), () -> {
+        stages.add(new Stage(floor, List.of(), true, () -> {
             out.println("== evaluation: the floor (data against data)");
             ModelEvaluation.floor(resolved, out, journal);
             return null;

@@ -26,6 +26,11 @@ import java.util.concurrent.LinkedBlockingQueue;
  * one process on both (docs/PERFORMANCE.md): a process's passes on small batches leave much of a
  * second core unused, two processes do not share that overhead.
  *
+ * <p>A stage marked {@link Pipeline.Stage#beside beside} starts once what it needs has finished,
+ * on one thread, outside the count of {@code jobs}, and the others' shares ignore it: the
+ * evaluation's floor ran beside the two-lane teacher as fast as alone and cost the teacher about a
+ * third of its speed for that minute (docs/PERFORMANCE.md).
+ *
  * <p>Each child's output is printed line by line with its stage's name in front. When a stage
  * fails, no further stage starts, the running ones finish (their work is kept; a rerun resumes from
  * it), and the failure is thrown. If this process ends early (an interrupt, Ctrl-C), the children
@@ -72,6 +77,7 @@ final class StageSchedule {
         Set<String> done = new HashSet<>();
         List<Pipeline.Stage> pending = new ArrayList<>(stages);
         Map<String, Process> running = new LinkedHashMap<>();
+        Set<String> beside = new HashSet<>(); // running stages outside the count of jobs
         BlockingQueue<Finished> finished = new LinkedBlockingQueue<>();
         List<String> failures = new ArrayList<>();
         Set<Process> live = ConcurrentHashMap.newKeySet(); // for the shutdown hook's thread
@@ -81,11 +87,14 @@ final class StageSchedule {
             while (!pending.isEmpty() || !running.isEmpty()) {
                 if (failures.isEmpty()) {
                     List<Pipeline.Stage> ready = pending.stream().filter(s -> done.containsAll(s.needs())).toList();
+                    long readyInSlots = ready.stream().filter(s -> !s.beside()).count();
                     for (Pipeline.Stage s : ready) {
-                        if (running.size() >= jobs) {
-                            break;
+                        long inSlots = running.keySet().stream().filter(n -> !beside.contains(n)).count();
+                        if (!s.beside() && inSlots >= jobs) {
+                            continue;
                         }
-                        int share = running.isEmpty() && ready.size() == 1 ? threads : Math.max(1, threads / jobs);
+                        int share = s.beside() ? 1
+                                : inSlots == 0 && readyInSlots == 1 ? threads : Math.max(1, threads / jobs);
                         pending.remove(s);
                         Process p;
                         try {
@@ -96,8 +105,11 @@ final class StageSchedule {
                             break;
                         }
                         out.println("== " + s.name() + ": started in a child process with " + share + " engine thread"
-                                + (share == 1 ? "" : "s"));
+                                + (share == 1 ? "" : "s") + (s.beside() ? ", beside the others" : ""));
                         running.put(s.name(), p);
+                        if (s.beside()) {
+                            beside.add(s.name());
+                        }
                         live.add(p);
                     }
                 }

@@ -81,6 +81,30 @@ class StageScheduleTest {
     }
 
     @Test
+    void aStageBesideTheOthersRunsOnOneThreadOutsideTheCountOfJobs() throws IOException {
+        // a -> (b, c); f beside from the start: a still gets every thread, and b, c both start beside f.
+        Map<String, String> scripts = Map.of("a", "sleep 0.3", "f", "sleep 1.2; echo floor done", "b", "sleep 0.3",
+                "c", "sleep 0.3");
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        Pipeline.Stage f = new Pipeline.Stage("f", List.of(), true, () -> null);
+        new StageSchedule(List.of(stage("a"), stage("b", "a"), stage("c", "a"), f), 2, 2, shell(scripts), times(), out)
+                .run();
+        String log = bytes.toString(StandardCharsets.UTF_8);
+
+        assertEquals(2, threads.get("a"), "the stage beside does not take threads from the first one");
+        assertEquals(1, threads.get("f"));
+        assertEquals(1, threads.get("b"));
+        assertEquals(1, threads.get("c"));
+        assertTrue(log.contains("== f: started in a child process with 1 engine thread, beside the others"), log);
+        int aEnds = log.indexOf("== a: finished");
+        assertTrue(log.indexOf("== f: started") < aEnds, "f starts beside a:\n" + log);
+        int fEnds = log.indexOf("== f: finished");
+        assertTrue(log.indexOf("== b: started") < fEnds && log.indexOf("== c: started") < fEnds,
+                "b and c do not wait for a slot that f would hold:\n" + log);
+    }
+
+    @Test
     void aFailedStageStopsWhatNeedsItAndIsReportedAfterTheOthersFinish() throws IOException {
         Map<String, String> scripts = Map.of("a", "echo broken >&2; exit 3", "slow", "sleep 0.5; echo kept",
                 "after", "echo never");
