@@ -36,6 +36,7 @@ final class PipelineCommand extends ConfigJobCommand {
     void run(Config c, Path dir, List<String> args) throws Exception {
         if (stage != null) {
             StageProcesses.exitWithParent();
+            Pipeline.followScheduleRequests(System.in);
             Pipeline.runStage(c, dir, args, stage, System.out);
             return;
         }

@@ -14,6 +14,8 @@ import java.util.function.Supplier;
 public final class Engines {
 
     private static volatile boolean configured;
+    /** The latest {@link #requestSamplingThreads} request; 0 for none. */
+    private static volatile int samplingThreads;
 
     private Engines() {}
 
@@ -106,6 +108,61 @@ public final class Engines {
             return body.get();
         } finally {
             JniUtils.setGradMode(!mode);
+        }
+    }
+
+    /**
+     * Asks every thread that solves an ODE in this process to run its network evaluations on
+     * {@code threads} intra-op threads from its next evaluation on ({@link #applySamplingThreads}):
+     * a pipeline's stage left alone on the machine takes the cores the others have freed.
+     *
+     * <p>Sampling gives the same bits on any number of threads (each output element of the
+     * network's operations is computed by one thread, and the solvers' reductions run on one
+     * ({@link #onOneThread})), so the moment a request arrives does not change results; training
+     * does not follow requests, since its gradients are summed in an order that depends on the
+     * threads.
+     *
+     * @param threads the intra-op threads, {@code >= 1}; 0 withdraws the request (threads that
+     *     followed it keep their count)
+     */
+    public static void requestSamplingThreads(int threads) {
+        if (threads < 0) {
+            throw new IllegalArgumentException("threads must be >= 0, got " + threads);
+        }
+        samplingThreads = threads;
+    }
+
+    /**
+     * Sets this thread's intra-op threads to the last {@link #requestSamplingThreads} request, if
+     * there is one; solvers call it before each network evaluation.
+     */
+    public static void applySamplingThreads() {
+        int wanted = samplingThreads;
+        if (wanted > 0 && wanted != JniUtils.getNumThreads()) {
+            JniUtils.setNumThreads(wanted);
+        }
+    }
+
+    /**
+     * Runs code with this thread's intra-op threads set to one, then sets them back: a reduction
+     * ({@code sum}, {@code mean}) inside then adds in one fixed order. On several threads PyTorch
+     * splits a sum among them and the split changes the rounding, so a result that steers a
+     * computation (an adaptive solver's error norm) would depend on the thread count.
+     *
+     * @param body the code
+     * @param <T> its result type
+     * @return its result
+     */
+    public static <T> T onOneThread(Supplier<T> body) {
+        int threads = JniUtils.getNumThreads();
+        if (threads == 1) {
+            return body.get();
+        }
+        JniUtils.setNumThreads(1);
+        try {
+            return body.get();
+        } finally {
+            JniUtils.setNumThreads(threads);
         }
     }
 

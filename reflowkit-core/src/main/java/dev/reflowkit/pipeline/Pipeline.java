@@ -13,8 +13,12 @@ import dev.reflowkit.io.DirectoryLock;
 import dev.reflowkit.report.HtmlReport;
 import dev.reflowkit.train.Checkpoints;
 import dev.reflowkit.train.FlowTrainer;
+import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
 import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -154,6 +158,31 @@ public final class Pipeline {
         }
         throw new IllegalArgumentException("this pipeline has no stage '" + stage + "'; its stages: "
                 + stages.stream().map(Stage::name).toList());
+    }
+
+    /**
+     * In a stage's child process: follows the schedule's requests on {@code in} (the child's
+     * standard input), in a daemon thread: a line {@code threads N} makes the stage's sampling run
+     * on N engine threads from its next network evaluation on ({@link
+     * Engines#requestSamplingThreads}); the schedule sends it when every other stage has finished.
+     *
+     * @param in the requests, one per line, until end of input
+     */
+    public static void followScheduleRequests(InputStream in) {
+        Thread t = new Thread(() -> {
+            try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+                for (String line = r.readLine(); line != null; line = r.readLine()) {
+                    Integer threads = StageSchedule.threadsRequested(line);
+                    if (threads != null) {
+                        Engines.requestSamplingThreads(threads);
+                    }
+                }
+            } catch (IOException e) {
+                // no more requests: the stage goes on as it is
+            }
+        }, "reflowkit-stage-requests");
+        t.setDaemon(true);
+        t.start();
     }
 
     /**

@@ -4,9 +4,11 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.io.InterruptedIOException;
+import java.io.OutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -31,12 +33,22 @@ import java.util.concurrent.LinkedBlockingQueue;
  * evaluation's floor ran beside the two-lane teacher as fast as alone and cost the teacher about a
  * third of its speed for that minute (docs/PERFORMANCE.md).
  *
+ * <p>When every other stage has finished and nothing is left to start, the last running stage is
+ * asked (a line {@code threads N} on its standard input, {@link Pipeline#followScheduleRequests})
+ * to sample on all threads: an evaluation or a pair store left alone takes the freed core from its
+ * next network evaluation on. Sampling gives the same bits on any number of threads ({@link
+ * dev.reflowkit.engine.Engines#requestSamplingThreads}), so when the request arrives does not
+ * change results; a training does not follow it.
+ *
  * <p>Each child's output is printed line by line with its stage's name in front. When a stage
  * fails, no further stage starts, the running ones finish (their work is kept; a rerun resumes from
  * it), and the failure is thrown. If this process ends early (an interrupt, Ctrl-C), the children
  * are stopped; a child also stops by itself when its parent has gone.
  */
 final class StageSchedule {
+
+    /** The request line a child follows ({@link Pipeline#followScheduleRequests}): {@code threads N}. */
+    static final String THREADS_REQUEST = "threads";
 
     /** A finished child. */
     private record Finished(Pipeline.Stage stage, int exitCode, double seconds) {}
@@ -78,6 +90,7 @@ final class StageSchedule {
         List<Pipeline.Stage> pending = new ArrayList<>(stages);
         Map<String, Process> running = new LinkedHashMap<>();
         Set<String> beside = new HashSet<>(); // running stages outside the count of jobs
+        Map<String, Integer> shares = new HashMap<>(); // the threads each running stage has
         BlockingQueue<Finished> finished = new LinkedBlockingQueue<>();
         List<String> failures = new ArrayList<>();
         Set<Process> live = ConcurrentHashMap.newKeySet(); // for the shutdown hook's thread
@@ -107,6 +120,7 @@ final class StageSchedule {
                         out.println("== " + s.name() + ": started in a child process with " + share + " engine thread"
                                 + (share == 1 ? "" : "s") + (s.beside() ? ", beside the others" : ""));
                         running.put(s.name(), p);
+                        shares.put(s.name(), share);
                         if (s.beside()) {
                             beside.add(s.name());
                         }
@@ -120,11 +134,20 @@ final class StageSchedule {
                     throw new IllegalStateException("stages wait for stages that never run: " + pending);
                 }
                 Finished f = finished.take();
-                live.remove(running.remove(f.stage().name()));
+                Process ended = running.remove(f.stage().name());
+                live.remove(ended);
+                closeRequests(ended);
                 if (f.exitCode() == 0) {
                     done.add(f.stage().name());
                     times.record(f.stage().name(), f.seconds());
                     out.println("== " + f.stage().name() + ": finished in " + StageTimes.clock(f.seconds()));
+                    if (pending.isEmpty() && running.size() == 1) {
+                        Map.Entry<String, Process> last = running.entrySet().iterator().next();
+                        if (shares.get(last.getKey()) < threads && request(last.getValue(), threads)) {
+                            out.println("== " + last.getKey() + ": the other stages have finished; its sampling may"
+                                    + " use all " + threads + " engine threads");
+                        }
+                    }
                 } else {
                     failures.add(f.stage().name() + " (exit code " + f.exitCode() + ")");
                     out.println("== " + f.stage().name() + ": failed with exit code " + f.exitCode()
@@ -150,11 +173,49 @@ final class StageSchedule {
         }
     }
 
+    /**
+     * The thread count a request line asks for ({@code threads N}), or null for any other line.
+     *
+     * @param line a line of a child's standard input
+     * @return N, {@code >= 1}, or null
+     */
+    static Integer threadsRequested(String line) {
+        String[] words = line.trim().split("\\s+");
+        if (words.length == 2 && words[0].equals(THREADS_REQUEST)) {
+            try {
+                int n = Integer.parseInt(words[1]);
+                return n >= 1 ? n : null;
+            } catch (NumberFormatException e) {
+                return null;
+            }
+        }
+        return null;
+    }
+
+    /** Sends a child the request to sample on {@code n} threads; false if it can no longer read it. */
+    private static boolean request(Process p, int n) {
+        try {
+            OutputStream in = p.getOutputStream();
+            in.write((THREADS_REQUEST + " " + n + "\n").getBytes(StandardCharsets.UTF_8));
+            in.flush();
+            return true;
+        } catch (IOException e) {
+            return false; // it has ended (or closed its input): nothing to widen
+        }
+    }
+
+    private static void closeRequests(Process p) {
+        try {
+            p.getOutputStream().close();
+        } catch (IOException e) {
+            // already ended
+        }
+    }
+
     /** Starts a stage's child and a thread that relays its output, then reports its end. */
     private Process start(Pipeline.Stage stage, int share, BlockingQueue<Finished> finished) throws IOException {
         long t0 = System.nanoTime();
         Process p = launcher.start(stage.name(), share);
-        p.getOutputStream().close();
         String prefix = "[" + stage.name() + "] ";
         Thread relay = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {

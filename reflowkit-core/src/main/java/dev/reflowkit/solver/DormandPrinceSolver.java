@@ -2,6 +2,7 @@ package dev.reflowkit.solver;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import dev.reflowkit.engine.Engines;
 import dev.reflowkit.field.VelocityField;
 import java.util.ArrayList;
 import java.util.List;
@@ -241,7 +242,7 @@ public final class DormandPrinceSolver implements OdeSolver {
     private double errorNorm(NDArray x, NDArray x5, NDArray[] k, double h) {
         NDArray err = combine(x.zerosLike(), h, E, k);
         NDArray scale = x.abs().maximum(x5.abs()).mul(rtol).add(atol);
-        return Math.sqrt(err.div(scale).square().mean().getFloat());
+        return rms(err, scale);
     }
 
     /** Hairer's initial step (II.4), costing one evaluation. */
@@ -259,8 +260,9 @@ public final class DormandPrinceSolver implements OdeSolver {
         return Math.min(100 * h0, h1);
     }
 
+    /** {@code sqrt(mean((a / scale)^2))}, added on one thread: the steps do not depend on the thread count. */
     private static double rms(NDArray a, NDArray scale) {
-        return Math.sqrt(a.div(scale).square().mean().getFloat());
+        return Math.sqrt(Engines.onOneThread(() -> a.div(scale).square().mean().getFloat()));
     }
 
     private static double clamp(double factor) {

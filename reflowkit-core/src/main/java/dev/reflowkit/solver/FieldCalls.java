@@ -3,6 +3,7 @@ package dev.reflowkit.solver;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import dev.reflowkit.engine.Engines;
 import dev.reflowkit.field.CostedField;
 import dev.reflowkit.field.VelocityField;
 
@@ -68,6 +69,7 @@ public final class FieldCalls {
             throw new NfeLimitExceededException(solver, limit, t);
         }
         calls += cost;
+        Engines.applySamplingThreads();
         NDArray time = x.getManager().full(new Shape(x.getShape().get(0)), (float) t,
                 DataType.FLOAT32);
         return field.velocity(x, time);

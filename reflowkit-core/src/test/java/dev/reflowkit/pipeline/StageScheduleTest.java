@@ -105,6 +105,37 @@ class StageScheduleTest {
     }
 
     @Test
+    void theLastStageLeftRunningIsAskedToSampleOnEveryThread() throws IOException {
+        // a and b start together on one thread each; when a ends nothing is left to start, so b,
+        // alone, is asked on its standard input to use both threads.
+        Map<String, String> scripts = Map.of("a", "sleep 0.2", "b", "line=$(timeout 10 head -n 1); echo \"got $line\"");
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        new StageSchedule(List.of(stage("a"), stage("b")), 2, 2, shell(scripts), times(), out).run();
+        String log = bytes.toString(StandardCharsets.UTF_8);
+        assertEquals(1, threads.get("b"));
+        assertTrue(log.contains("== b: the other stages have finished; its sampling may use all 2 engine threads"), log);
+        assertTrue(log.contains("[b] got threads 2"), "the request reaches the child:\n" + log);
+        assertEquals(2, StageSchedule.threadsRequested(" threads 2 "));
+        for (String other : List.of("threads", "threads 0", "threads two", "stop", "threads 2 now")) {
+            assertEquals(null, StageSchedule.threadsRequested(other), other);
+        }
+    }
+
+    @Test
+    void aStageIsNotAskedToWidenWhileOthersAreStillToStart() throws IOException {
+        // a ends while c still waits for b: b keeps its one thread (c will need the other).
+        Map<String, String> scripts = Map.of("a", "true", "b", "line=$(timeout 1 head -n 1); echo \"got $line\"",
+                "c", "echo c");
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
+        new StageSchedule(List.of(stage("a"), stage("b"), stage("c", "b")), 2, 2, shell(scripts), times(), out).run();
+        String log = bytes.toString(StandardCharsets.UTF_8);
+        assertTrue(log.contains("[b] got"), log);
+        assertFalse(log.contains("got threads") || log.contains("may use all"), log);
+    }
+
+    @Test
     void aFailedStageStopsWhatNeedsItAndIsReportedAfterTheOthersFinish() throws IOException {
         Map<String, String> scripts = Map.of("a", "echo broken >&2; exit 3", "slow", "sleep 0.5; echo kept",
                 "after", "echo never");
