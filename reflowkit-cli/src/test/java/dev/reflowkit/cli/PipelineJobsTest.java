@@ -47,7 +47,7 @@ class PipelineJobsTest {
         assertTrue(two.out().indexOf("== evaluation/floor: started") < two.out().indexOf("== teacher: finished"),
                 "the floor needs only the data: it runs beside the teacher\n" + two.out());
         if (threads > 1) {
-            assertTrue(two.out().contains("the other stages have finished; its sampling may use all " + threads),
+            assertTrue(two.out().contains("nothing else can run until it ends; its sampling may use all " + threads),
                     "the last evaluation, left alone, is asked to take every thread:\n" + two.out());
         }
         assertTrue(two.out().contains("[reflow/simple-reflow] "), "child output is marked:\n" + two.out());

@@ -536,7 +536,11 @@ public final class ReflowConfig {
                         + " starts alone gets all threads). 0 (auto): 2 for a U-Net on a CPU with 2 or more engine"
                         + " threads (two one-thread trainings did 1.5-1.7x the work of one on both cores,"
                         + " docs/PERFORMANCE.md), 1 otherwise (a GPU, one thread, or a 2-D MLP, whose stages take less"
-                        + " than a process start). 1 runs the stages one after another in the pipeline's own process. Results do not depend on it beyond rounding (a training's lanes follow its threads).")
+                        + " than a process start). The evaluation's floor, which needs only the data, runs beside them"
+                        + " on one more thread (beside the teacher); a stage left alone samples on all threads. 1 runs"
+                        + " the stages one after another in the pipeline's own process. Results do not depend on it"
+                        + " beyond rounding (a training's lanes follow its threads; sampling gives the same bits on any"
+                        + " thread count).")
                 .build());
         b.add(Option.ofStringList("pipeline.reflow_set", List.of("train.steps=5000"))
                 .optRule(l -> l.stream().allMatch(o -> o.contains("=")), "key=value entries")

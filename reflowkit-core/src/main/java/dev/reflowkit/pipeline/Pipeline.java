@@ -164,7 +164,7 @@ public final class Pipeline {
      * In a stage's child process: follows the schedule's requests on {@code in} (the child's
      * standard input), in a daemon thread: a line {@code threads N} makes the stage's sampling run
      * on N engine threads from its next network evaluation on ({@link
-     * Engines#requestSamplingThreads}); the schedule sends it when every other stage has finished.
+     * Engines#requestSamplingThreads}); the schedule sends it when nothing else can run until the stage ends.
      *
      * @param in the requests, one per line, until end of input
      */

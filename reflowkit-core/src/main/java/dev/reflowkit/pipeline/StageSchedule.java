@@ -33,10 +33,10 @@ import java.util.concurrent.LinkedBlockingQueue;
  * evaluation's floor ran beside the two-lane teacher as fast as alone and cost the teacher about a
  * third of its speed for that minute (docs/PERFORMANCE.md).
  *
- * <p>When every other stage has finished and nothing is left to start, the last running stage is
- * asked (a line {@code threads N} on its standard input, {@link Pipeline#followScheduleRequests})
- * to sample on all threads: an evaluation or a pair store left alone takes the freed core from its
- * next network evaluation on. Sampling gives the same bits on any number of threads ({@link
+ * <p>When one stage runs and nothing else can start before it ends, it is asked (a line
+ * {@code threads N} on its standard input, {@link Pipeline#followScheduleRequests}) to sample on
+ * all threads: an evaluation or a pair store left alone takes the freed core from its next network
+ * evaluation on. Sampling gives the same bits on any number of threads ({@link
  * dev.reflowkit.engine.Engines#requestSamplingThreads}), so when the request arrives does not
  * change results; a training does not follow it.
  *
@@ -133,6 +133,15 @@ final class StageSchedule {
                     }
                     throw new IllegalStateException("stages wait for stages that never run: " + pending);
                 }
+                if (running.size() == 1) {
+                    // Nothing else runs, and nothing else can start before it ends.
+                    Map.Entry<String, Process> only = running.entrySet().iterator().next();
+                    if (shares.get(only.getKey()) < threads && request(only.getValue(), threads)) {
+                        shares.put(only.getKey(), threads);
+                        out.println("== " + only.getKey() + ": nothing else can run until it ends; its sampling may"
+                                + " use all " + threads + " engine threads");
+                    }
+                }
                 Finished f = finished.take();
                 Process ended = running.remove(f.stage().name());
                 live.remove(ended);
@@ -141,13 +150,6 @@ final class StageSchedule {
                     done.add(f.stage().name());
                     times.record(f.stage().name(), f.seconds());
                     out.println("== " + f.stage().name() + ": finished in " + StageTimes.clock(f.seconds()));
-                    if (pending.isEmpty() && running.size() == 1) {
-                        Map.Entry<String, Process> last = running.entrySet().iterator().next();
-                        if (shares.get(last.getKey()) < threads && request(last.getValue(), threads)) {
-                            out.println("== " + last.getKey() + ": the other stages have finished; its sampling may"
-                                    + " use all " + threads + " engine threads");
-                        }
-                    }
                 } else {
                     failures.add(f.stage().name() + " (exit code " + f.exitCode() + ")");
                     out.println("== " + f.stage().name() + ": failed with exit code " + f.exitCode()

@@ -105,16 +105,17 @@ class StageScheduleTest {
     }
 
     @Test
-    void theLastStageLeftRunningIsAskedToSampleOnEveryThread() throws IOException {
-        // a and b start together on one thread each; when a ends nothing is left to start, so b,
-        // alone, is asked on its standard input to use both threads.
+    void aStageLeftAloneIsAskedToSampleOnEveryThread() throws IOException {
+        // a and b start together on one thread each; when a ends nothing else can start before b
+        // ends, so b is asked on its standard input to use both threads.
         Map<String, String> scripts = Map.of("a", "sleep 0.2", "b", "line=$(timeout 10 head -n 1); echo \"got $line\"");
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
         new StageSchedule(List.of(stage("a"), stage("b")), 2, 2, shell(scripts), times(), out).run();
         String log = bytes.toString(StandardCharsets.UTF_8);
         assertEquals(1, threads.get("b"));
-        assertTrue(log.contains("== b: the other stages have finished; its sampling may use all 2 engine threads"), log);
+        assertTrue(log.contains("== b: nothing else can run until it ends; its sampling may use all 2 engine threads"),
+                log);
         assertTrue(log.contains("[b] got threads 2"), "the request reaches the child:\n" + log);
         assertEquals(2, StageSchedule.threadsRequested(" threads 2 "));
         for (String other : List.of("threads", "threads 0", "threads two", "stop", "threads 2 now")) {
@@ -123,16 +124,18 @@ class StageScheduleTest {
     }
 
     @Test
-    void aStageIsNotAskedToWidenWhileOthersAreStillToStart() throws IOException {
-        // a ends while c still waits for b: b keeps its one thread (c will need the other).
+    void aStageIsNotAskedToWidenWhileAnotherRunsBesideIt() throws IOException {
+        // a ends and c, which needs nothing, takes its slot: b keeps its one thread. When b ends, c
+        // is alone with nothing left to start and is asked.
         Map<String, String> scripts = Map.of("a", "true", "b", "line=$(timeout 1 head -n 1); echo \"got $line\"",
-                "c", "echo c");
+                "c", "sleep 1.5; echo c");
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
-        new StageSchedule(List.of(stage("a"), stage("b"), stage("c", "b")), 2, 2, shell(scripts), times(), out).run();
+        new StageSchedule(List.of(stage("a"), stage("b"), stage("c")), 2, 2, shell(scripts), times(), out).run();
         String log = bytes.toString(StandardCharsets.UTF_8);
         assertTrue(log.contains("[b] got"), log);
-        assertFalse(log.contains("got threads") || log.contains("may use all"), log);
+        assertFalse(log.contains("got threads") || log.contains("== b: nothing else"), log);
+        assertTrue(log.contains("== c: nothing else can run until it ends"), log);
     }
 
     @Test
