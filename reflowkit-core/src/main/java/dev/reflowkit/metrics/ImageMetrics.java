@@ -66,6 +66,7 @@ public final class ImageMetrics implements SampleMetrics {
     private PointSet cachedReference;
     private double[][] cachedFeatures;
     private GaussianStats cachedStats;
+    private PrecisionRecall.Manifold cachedManifold;
 
     private ImageMetrics(Builder b) {
         this.featureMap = b.featureMap;
@@ -130,7 +131,10 @@ public final class ImageMetrics implements SampleMetrics {
             KernelInceptionDistance kid = KernelInceptionDistance.compute(gen, ref, kidSubsets, kidSubsetSize, seed);
             out.put(KID, kid.mean());
             out.put(KID_STD, kid.std());
-            PrecisionRecall pr = PrecisionRecall.compute(ref, gen, neighbours);
+            if (cachedManifold == null) {
+                cachedManifold = PrecisionRecall.manifold(ref, neighbours);
+            }
+            PrecisionRecall pr = PrecisionRecall.compute(cachedManifold, gen);
             out.put(PRECISION, pr.precision());
             out.put(RECALL, pr.recall());
         }
@@ -178,6 +182,7 @@ public final class ImageMetrics implements SampleMetrics {
         if (reference != cachedReference) {
             double[][] f = featuresOf(reference, "reference");
             cachedStats = GaussianStats.of(f);
+            cachedManifold = null;
             cachedFeatures = f;
             cachedReference = reference;
         }

@@ -57,11 +57,67 @@ public record PrecisionRecall(double precision, double recall, int neighbours) {
             throw new IllegalArgumentException(NAME + ": k must be >= 1, got " + k);
         }
         FeatureRows.checkPair(NAME, real, generated, k + 1);
-        double[] realRadii2 = kthNeighbourSquared(real, k);
+        return compute(new Manifold(real, kthNeighbourSquared(real, k), k), generated);
+    }
+
+    /**
+     * Precision and recall against a real manifold computed once, for scoring several generated
+     * sets against the same real features (the real set's radii are then not recomputed).
+     *
+     * @param real the real manifold, from {@link #manifold(double[][], int)}
+     * @param generated the generated features, more than {@code k} rows of the real width
+     * @return precision and recall, equal to {@link #compute(double[][], double[][], int)}'s
+     * @throws IllegalArgumentException if the generated set has at most {@code k} rows, its width
+     *     differs or a value is not finite
+     */
+    public static PrecisionRecall compute(Manifold real, double[][] generated) {
+        int k = real.neighbours();
+        FeatureRows.checkPair(NAME, real.points(), generated, k + 1);
         double[] genRadii2 = kthNeighbourSquared(generated, k);
-        double precision = coverage(generated, real, realRadii2);
-        double recall = coverage(real, generated, genRadii2);
+        double precision = coverage(generated, real.points(), real.radiiSquared());
+        double recall = coverage(real.points(), generated, genRadii2);
         return new PrecisionRecall(precision, recall, k);
+    }
+
+    /**
+     * The manifold of a feature set: its points and their {@code k}-th nearest neighbour radii.
+     *
+     * @param points the features, more than {@code k} rows (kept, not copied: do not modify)
+     * @param k the neighbour index, {@code >= 1}
+     * @return the manifold
+     * @throws IllegalArgumentException if {@code k < 1}, the set has at most {@code k} rows or a
+     *     value is not finite
+     */
+    public static Manifold manifold(double[][] points, int k) {
+        if (k < 1) {
+            throw new IllegalArgumentException(NAME + ": k must be >= 1, got " + k);
+        }
+        FeatureRows.check(NAME, "real", points, k + 1);
+        return new Manifold(points, kthNeighbourSquared(points, k), k);
+    }
+
+    /**
+     * The union of balls {@code B(phi, NN_k(phi))} around a feature set's points.
+     *
+     * @param points the features
+     * @param radiiSquared the squared {@code k}-th nearest neighbour distance of every point
+     * @param neighbours the {@code k}
+     */
+    public record Manifold(double[][] points, double[] radiiSquared, int neighbours) {
+
+        /**
+         * A manifold; use {@link PrecisionRecall#manifold(double[][], int)} to compute one.
+         *
+         * @throws IllegalArgumentException if {@code neighbours < 1} or the radii do not match the
+         *     points one for one
+         */
+        public Manifold {
+            if (neighbours < 1 || points == null || radiiSquared == null || radiiSquared.length != points.length) {
+                throw new IllegalArgumentException(NAME + ": a manifold needs k >= 1 and one radius per point, got k = "
+                        + neighbours + ", " + (points == null ? 0 : points.length) + " points and "
+                        + (radiiSquared == null ? 0 : radiiSquared.length) + " radii");
+            }
+        }
     }
 
     /**

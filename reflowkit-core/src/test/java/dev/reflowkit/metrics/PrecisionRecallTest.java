@@ -61,4 +61,20 @@ class PrecisionRecallTest {
         assertTrue(e.getMessage().contains("needs at least 4"), e.getMessage());
         assertThrows(IllegalArgumentException.class, () -> PrecisionRecall.compute(x, x, 0));
     }
+
+    @Test
+    void aManifoldComputedOnceScoresEverySetAsTheDirectComputation() {
+        double[][] real = FeatureTestData.gaussian(300, 4, 0, 1);
+        PrecisionRecall.Manifold manifold = PrecisionRecall.manifold(real, 3);
+        for (int seed = 2; seed < 6; seed++) {
+            double[][] generated = FeatureTestData.gaussian(250, 4, 0.3 * seed - 0.6, seed);
+            assertEquals(PrecisionRecall.compute(real, generated, 3), PrecisionRecall.compute(manifold, generated));
+        }
+        double[][] narrow = FeatureTestData.gaussian(50, 3, 0, 7);
+        assertThrows(IllegalArgumentException.class, () -> PrecisionRecall.compute(manifold, narrow));
+        assertThrows(IllegalArgumentException.class, () -> PrecisionRecall.manifold(real, 0));
+        assertThrows(IllegalArgumentException.class,
+                () -> PrecisionRecall.manifold(FeatureTestData.gaussian(3, 4, 0, 1), 3));
+        assertThrows(IllegalArgumentException.class, () -> new PrecisionRecall.Manifold(real, new double[2], 3));
+    }
 }
