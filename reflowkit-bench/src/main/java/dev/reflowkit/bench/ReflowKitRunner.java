@@ -357,6 +357,7 @@ public final class ReflowKitRunner {
             try (GradientLanes lanes = GradientLanes.of(w.lanes())) {
                 IOConsumerLong step = k -> {
                     for (long j = 0; j < k; j++) {
+                        Engines.touchExpOverflowConstant(); // as the trainer's step does
                         // The scope frees the step's intermediates (attached to the inputs' manager).
                         try (NDScope scope = new NDScope()) {
                             scope.suppressNotUsedWarning();
@@ -441,6 +442,7 @@ public final class ReflowKitRunner {
                     try (NDManager sub = m.newSubManager(); NDScope scope = new NDScope()) {
                         scope.suppressNotUsedWarning();
                         for (double t : times) {
+                            Engines.touchExpOverflowConstant(); // as the solvers do
                             field.velocity(x, sub.full(new Shape(w.batch()), (float) t)).close();
                         }
                     }

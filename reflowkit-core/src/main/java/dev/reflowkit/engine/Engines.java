@@ -1,8 +1,12 @@
 package dev.reflowkit.engine;
 
+import ai.djl.Device;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Activation;
 import ai.djl.pytorch.jni.JniUtils;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 /**
@@ -17,7 +21,46 @@ public final class Engines {
     /** The latest {@link #requestSamplingThreads} request; 0 for none. */
     private static volatile int samplingThreads;
 
+    /** When {@link #touchExpOverflowConstant} last ran its exponential (nanoTime); MIN_VALUE: never. */
+    private static final AtomicLong lastTouch = new AtomicLong(Long.MIN_VALUE);
+    /** The most time between two runs of {@link #touchExpOverflowConstant}'s exponential. */
+    private static final long TOUCH_INTERVAL_NANOS = 100_000_000L;
+
     private Engines() {}
+
+    /**
+     * Keeps the page that holds PyTorch's AVX-512 exponential's overflow constant mapped and
+     * recently accessed, by evaluating a sigmoid whose exponential overflows, at most every 100 ms.
+     * Training steps and solvers call it; it costs one small operation per 100 ms.
+     *
+     * <p>Why: PyTorch's AVX-512 exponential (Sleef's {@code expf16_u10}, inside SiLU and sigmoid)
+     * loads its overflow result (infinity) only through a masked load, whose lanes are the inputs
+     * above 100. A network's activations have no such lanes, so that load never really touches the
+     * page that holds the constant. It never faults the page in and never marks it accessed.
+     * A kernel that reclaims or ages pages which look unused (such as DAMON's {@code pageout}
+     * scheme on some virtual machines) then unmaps the page or clears its accessed bit. From then
+     * on, every call of the exponential takes a slow path, and nothing ever ends it. Measured: 40 %
+     * of a training step's time in that one function, against 1 % (docs/PERFORMANCE.md, "the slow
+     * state"). Inputs above the bound make the load real, so the page is faulted in and marked
+     * accessed. On other CPUs this is one cheap operation; its result is discarded, and it uses no
+     * random numbers, so no result changes.
+     */
+    public static void touchExpOverflowConstant() {
+        long now = System.nanoTime();
+        long last = lastTouch.get();
+        if (last != Long.MIN_VALUE && now - last < TOUCH_INTERVAL_NANOS) {
+            return;
+        }
+        if (!lastTouch.compareAndSet(last, now)) {
+            return; // another thread touches it now
+        }
+        // sigmoid(-200) = 1 / (1 + exp(200)): the exponential through Sleef as in SiLU, with every
+        // lane above Sleef's overflow bound (100). 64 values: four whole AVX-512 vectors, so the
+        // vectorized kernel runs rather than its scalar tail.
+        try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
+            Activation.sigmoid(m.full(new Shape(64), -200f));
+        }
+    }
 
     /** Sets the offline and no-tracking switches; idempotent, call before any DJL use. */
     public static void configureOffline() {

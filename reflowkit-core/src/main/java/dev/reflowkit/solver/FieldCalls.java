@@ -70,6 +70,7 @@ public final class FieldCalls {
         }
         calls += cost;
         Engines.applySamplingThreads();
+        Engines.touchExpOverflowConstant();
         NDArray time = x.getManager().full(new Shape(x.getShape().get(0)), (float) t,
                 DataType.FLOAT32);
         return field.velocity(x, time);

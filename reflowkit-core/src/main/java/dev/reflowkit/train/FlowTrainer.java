@@ -176,6 +176,7 @@ public final class FlowTrainer {
         try (TrainingLog log = TrainingLog.open(outputDir.resolve(LOG_FILE), step);
                 GradientLanes lanes = GradientLanes.of(settings.lanes())) {
             while (step < settings.steps()) {
+                Engines.touchExpOverflowConstant();
                 SplittableRandom rng = StepRandom.forStep(settings.seed(), step, StepRandom.STREAM_BATCH);
                 PairBatch batch = coupling.sample(rng, settings.batchSize());
                 float[] times = timeDistribution.sample(rng, batch.batch());
