@@ -44,15 +44,17 @@ public final class Engines {
      * state"). Inputs above the bound make the load real, so the page is faulted in and marked
      * accessed. On other CPUs this is one cheap operation; its result is discarded, and it uses no
      * random numbers, so no result changes.
+     *
+     * @return whether this call ran the operation (false within 100 ms of the last one)
      */
-    public static void touchExpOverflowConstant() {
+    public static boolean touchExpOverflowConstant() {
         long now = System.nanoTime();
         long last = lastTouch.get();
         if (last != Long.MIN_VALUE && now - last < TOUCH_INTERVAL_NANOS) {
-            return;
+            return false;
         }
         if (!lastTouch.compareAndSet(last, now)) {
-            return; // another thread touches it now
+            return false; // another thread touches it now
         }
         // sigmoid(-200) = 1 / (1 + exp(200)): the exponential through Sleef as in SiLU, with every
         // lane above Sleef's overflow bound (100). 64 values: four whole AVX-512 vectors, so the
@@ -60,6 +62,7 @@ public final class Engines {
         try (NDManager m = NDManager.newBaseManager(Device.cpu())) {
             Activation.sigmoid(m.full(new Shape(64), -200f));
         }
+        return true;
     }
 
     /** Sets the offline and no-tracking switches; idempotent, call before any DJL use. */

@@ -53,11 +53,8 @@ public record PrecisionRecall(double precision, double recall, int neighbours) {
      *     widths differ or a value is not finite
      */
     public static PrecisionRecall compute(double[][] real, double[][] generated, int k) {
-        if (k < 1) {
-            throw new IllegalArgumentException(NAME + ": k must be >= 1, got " + k);
-        }
-        FeatureRows.checkPair(NAME, real, generated, k + 1);
-        return compute(new Manifold(real, kthNeighbourSquared(real, k), k), generated);
+        FeatureRows.checkPair(NAME, real, generated, k + 1); // both sets before the real radii
+        return compute(manifold(real, k), generated);
     }
 
     /**
