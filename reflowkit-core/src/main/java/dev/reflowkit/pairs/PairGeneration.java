@@ -85,6 +85,9 @@ public final class PairGeneration {
     /** Stream id of the default pair seed, derived from the run seed. */
     public static final long STREAM_PAIR_SEED = 201;
 
+    /** The warm-up evaluation's batch: from 16 images on, PyTorch runs every convolution in oneDNN. */
+    private static final int WARM_UP_BATCH = 16;
+
     private final Path teacher;
     private final PairDirection direction;
     private final Config config;
@@ -405,7 +408,7 @@ public final class PairGeneration {
     /** The teacher loaded (weights per the settings) and warmed up, and the direction's pair source. */
     private ShardSource loadSource(Prepared p, NDManager base) {
         TrainedModel model = TrainedModel.load(teacher, p.settings().weights().equals("ema"), base);
-        warmUp(model, base);
+        warmUp(model, p.settings().batchSize(), base);
         return source(p, model);
     }
 
@@ -428,14 +431,21 @@ public final class PairGeneration {
         }
     }
 
-    /** One evaluation before the workers start, so the shared parameter store is filled once. */
-    private static void warmUp(TrainedModel model, NDManager base) {
+    /**
+     * One evaluation before the workers start, so the shared parameter store is filled once. On
+     * a batch of {@value #WARM_UP_BATCH} (or the pairs' batch, if smaller), not of 1: PyTorch
+     * 2.7.1 sends a convolution of fewer images on one thread (all of them for a single image,
+     * the 1x1 ones below 16) past oneDNN to its NNPACK check, which on a CPU NNPACK does not
+     * support prints a warning per convolution (37 lines for the MNIST U-Net at batch 1, 9 at 2).
+     */
+    private static void warmUp(TrainedModel model, int batchSize, NDManager base) {
+        int n = Math.min(WARM_UP_BATCH, batchSize);
         try (NDManager m = base.newSubManager()) {
             long[] shape = new long[model.sampleShape().length + 1];
-            shape[0] = 1;
+            shape[0] = n;
             System.arraycopy(model.sampleShape(), 0, shape, 1, model.sampleShape().length);
             NDArray x = m.zeros(new Shape(shape), DataType.FLOAT32);
-            model.field().velocity(x, m.ones(new Shape(1), DataType.FLOAT32));
+            model.field().velocity(x, m.ones(new Shape(n), DataType.FLOAT32));
         }
     }
 
