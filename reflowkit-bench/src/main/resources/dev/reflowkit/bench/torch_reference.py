@@ -28,7 +28,8 @@ What the script does for speed, and what PyTorch 1.13 lacks (docs/PERFORMANCE.md
 - Training in the spec's lanes, as ReflowKit's GradientLanes: the batch cut into L contiguous parts
   whose forward and backward passes run at the same time on L Python threads with N/L engine
   threads each (PyTorch releases the GIL inside operations and the backward pass; the Python code
-  of a forward holds it), the loss on the whole batch between them.
+  of a forward holds it); each lane evaluates its part of the loss (a mean of per-sample terms) and
+  runs its backward pass right after its forward pass, with its share n_k / n of the batch's mean.
 - No torch.compile and no F.scaled_dot_product_attention in 1.13 (both 2.0): eager mode, attention
   as bmm + softmax, as ReflowKit computes it.
 """
@@ -403,9 +404,9 @@ OPEN_LANES = []  # lanes of the workload being measured, closed after it
 
 
 class Lanes:
-    """A training step's network passes in lanes (ReflowKit's GradientLanes): v_k = net(x[k], t[k])
-    on lane k's thread, the loss on the whole batch from detached copies u_k, then each lane's
-    backward pass from dL/du_k; the lanes' gradients add up to the whole batch's."""
+    """A training step's network passes in lanes (ReflowKit's GradientLanes): on lane k's thread
+    v_k = net(x[k], t[k]), its MSE over its n_k samples and that loss's backward pass scaled by
+    n_k / n; the lanes' gradients add up to the whole batch's."""
 
     def __init__(self, lanes):
         self.lanes = lanes
@@ -446,13 +447,13 @@ class Lanes:
             loss.backward()
             return loss
         bounds = [(n * k // self.lanes, n * (k + 1) // self.lanes) for k in range(self.lanes)]
-        outs = [f.result() for f in [self.pool.submit(net, xt[a:b], t[a:b]) for a, b in bounds]]
-        detached = [v.detach().requires_grad_() for v in outs]
-        loss = F.mse_loss(torch.cat(detached), target)
-        loss.backward()
-        for f in [self.pool.submit(v.backward, u.grad) for v, u in zip(outs, detached)]:
-            f.result()
-        return loss
+
+        def lane(a, b):
+            share = F.mse_loss(net(xt[a:b], t[a:b]), target[a:b]) * ((b - a) / n)
+            share.backward()
+            return share.detach()
+
+        return sum(f.result() for f in [self.pool.submit(lane, a, b) for a, b in bounds])
 
 
 def train_state(w, batches=None, net=None):

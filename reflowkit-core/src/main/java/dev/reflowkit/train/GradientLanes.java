@@ -6,6 +6,7 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
@@ -14,6 +15,7 @@ import ai.djl.training.ParameterStore;
 import dev.reflowkit.engine.Engines;
 import dev.reflowkit.loss.GeneralizedLoss;
 import dev.reflowkit.loss.LossValue;
+import dev.reflowkit.loss.StatefulWeight;
 import dev.reflowkit.model.HostDropout;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,8 +30,19 @@ import java.util.concurrent.atomic.AtomicInteger;
 /**
  * The gradient of a training step's loss with the network's passes split into lanes: the batch cut
  * into {@code L} contiguous parts whose forward and backward passes run at the same time, each on
- * its own thread with an equal share of the engine's threads, and the loss evaluated on the whole
- * batch between them.
+ * its own thread with an equal share of the engine's threads.
+ *
+ * <p>Where the loss's weight has no state ({@link StatefulWeight}), the loss {@code L = mean_i(w_i
+ * l_i)} is a mean of per-sample terms, and each lane takes its part on its own: the lanes meet once
+ * per step.
+ *
+ * <pre>
+ *   lane k (lanes in parallel):  v_k = f_theta(x_t[k], t[k]),  L_k = mean_{i in k}(w_i l_i),
+ *                                grad theta += backward of L_k seeded with n_k / n
+ * </pre>
+ *
+ * A stateful weight (updated once per step from the whole batch) needs the whole batch's loss, which
+ * the caller evaluates between the lanes' passes:
  *
  * <pre>
  *   v_k = f_theta(x_t[k], t[k])                     lane k, graph recorded       (lanes in parallel)
@@ -38,8 +51,8 @@ import java.util.concurrent.atomic.AtomicInteger;
  *   grad theta += backward of lane k's graph from g_k                       (lanes in parallel)
  * </pre>
  *
- * The lanes' contributions add up to the whole batch's gradient {@code dL/dtheta}: the loss and its
- * weights (a stateful weight is updated once per step) see the whole batch, and the dropout masks
+ * Either way the lanes' contributions add up to the whole batch's gradient {@code dL/dtheta}: the
+ * loss and its weights see the whole batch's terms, and the dropout masks
  * are the whole batch's ({@link HostDropout#withStream}), so the number of lanes changes only the
  * rounding of the sums. The lanes' gradients meet in the parameters' gradient arrays, which the
  * engine updates under a lock, one addition per lane and parameter, in the order the lanes finish:
@@ -139,6 +152,9 @@ public final class GradientLanes implements AutoCloseable {
             gc.backward(value.objective());
             return value;
         }
+        if (!(loss.weight() instanceof StatefulWeight)) {
+            return computeInLanes(model, input, target, t, loss, dropoutSeed);
+        }
         NDManager parent = input.head().getManager();
         List<NDManager> managers = new ArrayList<>();
         List<NDArray> outputs = List.of();
@@ -199,6 +215,85 @@ public final class GradientLanes implements AutoCloseable {
             for (NDArray x : temporaries) {
                 x.close();
             }
+            for (NDManager m : managers) {
+                m.close();
+            }
+        }
+    }
+
+    /**
+     * A step whose loss is a mean of per-sample terms with per-sample weights (no weight with state
+     * across the batch): each lane evaluates its own part of the loss and runs its backward pass
+     * straight after its forward pass, so the lanes meet once per step instead of twice.
+     *
+     * <pre>
+     *   lane k:  v_k = f(x_t[k], t[k]),  O_k = mean_{i in k}(w_i l_i),  backward of O_k seeded with n_k / n
+     * </pre>
+     *
+     * The seeds make the gradients those of {@code mean_i(w_i l_i)} over the whole batch; the
+     * returned value is computed from the lanes' detached per-sample terms as the one-lane step
+     * computes it.
+     */
+    private LossValue computeInLanes(Block model, NDList input, NDArray target,
+            NDArray t, GeneralizedLoss loss, long dropoutSeed) {
+        long n = input.head().getShape().get(0);
+        NDManager parent = input.head().getManager();
+        List<NDManager> managers = new ArrayList<>();
+        List<NDArray[]> parts = List.of();
+        try {
+            List<Callable<NDArray[]>> tasks = new ArrayList<>();
+            NDArray time = t.getShape().dimension() == 0 ? t.broadcast(new Shape(n)) : t;
+            for (int k = 0; k < lanes; k++) {
+                long first = n * k / lanes;
+                long end = n * (k + 1) / lanes;
+                NDManager m = parent.newSubManager();
+                managers.add(m);
+                NDIndex rows = new NDIndex().addSliceDim(first, end);
+                NDList part = new NDList();
+                for (NDArray x : input) {
+                    NDArray slice = x.get(rows);
+                    slice.attach(m);
+                    part.add(slice);
+                }
+                NDArray partTarget = target.get(rows);
+                partTarget.attach(m);
+                NDArray partTime = time.get(rows);
+                partTime.attach(m);
+                NDArray seed = m.full(new Shape(), (float) ((end - first) / (double) n));
+                ParameterStore laneStore = new ParameterStore(m, false);
+                tasks.add(() -> {
+                    PtNDArray objective;
+                    NDArray[] kept;
+                    try (NDScope scope = new NDScope()) {
+                        LossValue value = Engines.withGradients(() -> loss.evaluate(
+                                HostDropout.withStream(dropoutSeed, first,
+                                        () -> model.forward(laneStore, part, true).singletonOrThrow()),
+                                partTarget, partTime));
+                        objective = (PtNDArray) value.objective();
+                        JniUtils.backward(objective, (PtNDArray) seed, false, false);
+                        kept = new NDArray[] {value.perSample().stopGradient(), value.weights().stopGradient()};
+                        for (NDArray a : kept) {
+                            NDScope.unregister(a);
+                            a.attach(m);
+                        }
+                    }
+                    return kept;
+                });
+            }
+            parts = runAll(tasks);
+            NDList perSample = new NDList();
+            NDList weights = new NDList();
+            for (NDArray[] p : parts) {
+                perSample.add(p[0]);
+                weights.add(p[1]);
+            }
+            NDArray l = NDArrays.concat(perSample);
+            NDArray w = NDArrays.concat(weights);
+            l.attach(parent);
+            w.attach(parent);
+            NDArray objective = w.mul(l).mean();
+            return new LossValue(objective, l.mean(), l, w);
+        } finally {
             for (NDManager m : managers) {
                 m.close();
             }

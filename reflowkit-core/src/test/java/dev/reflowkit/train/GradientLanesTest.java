@@ -20,6 +20,7 @@ import ai.djl.util.Pair;
 import dev.reflowkit.engine.Engines;
 import dev.reflowkit.loss.GeneralizedLoss;
 import dev.reflowkit.loss.LossValue;
+import dev.reflowkit.loss.LossWeights;
 import dev.reflowkit.loss.Losses;
 import dev.reflowkit.model.UNetVelocityNet;
 import java.util.ArrayList;
@@ -78,8 +79,17 @@ class GradientLanesTest {
             times[i] = (float) r.nextDouble();
             labels[i] = i % 4;
         }
-        // the whole batch's loss (a stateful weight: FlowTrainerTest)
-        GeneralizedLoss loss = GeneralizedLoss.builder().setLoss(Losses.byName("mse", Map.of())).build();
+        // Weights without state: each lane evaluates its part of the loss (a stateful weight, whose
+        // lanes meet for the loss on the whole batch: FlowTrainerTest).
+        for (String weight : List.of("constant", "per-sample")) {
+            GeneralizedLoss loss = GeneralizedLoss.builder().setLoss(Losses.byName("mse", Map.of()))
+                    .optWeight(LossWeights.byName(weight)).build();
+            checkLanes(weight, x, target, times, labels, loss);
+        }
+    }
+
+    private static void checkLanes(String what, float[] x, float[] target, float[] times, int[] labels,
+            GeneralizedLoss loss) {
         boolean gradMode = JniUtils.isGradMode();
         try (NDManager m = Engines.newManager();
                 GradientLanes one = GradientLanes.of(1);
@@ -96,15 +106,15 @@ class GradientLanesTest {
             Step c = step(net, m, three, x, target, times, labels, loss); // 3 + 3 + 4 samples
             Step again = step(net, m, two, x, target, times, labels, loss);
             // with other dropout masks the loss moves by far more than rounding
-            assertEquals(a.loss(), b.loss(), 1e-5 * Math.abs(a.loss()), "two lanes: the whole batch's loss");
-            assertEquals(a.loss(), c.loss(), 1e-5 * Math.abs(a.loss()), "three lanes");
+            assertEquals(a.loss(), b.loss(), 1e-5 * Math.abs(a.loss()), what + ", two lanes: the whole batch's loss");
+            assertEquals(a.loss(), c.loss(), 1e-5 * Math.abs(a.loss()), what + ", three lanes");
             double worst = 0;
             for (int i = 0; i < a.grads().size(); i++) {
                 worst = Math.max(worst, relative(a.grads().get(i), b.grads().get(i)));
                 worst = Math.max(worst, relative(a.grads().get(i), c.grads().get(i)));
                 assertArrayEquals(b.grads().get(i), again.grads().get(i), "the same lanes: the same gradient, bit for bit");
             }
-            assertTrue(worst < 1e-4, "gradients agree to rounding, worst relative difference " + worst);
+            assertTrue(worst < 1e-4, what + ": gradients agree to rounding, worst relative difference " + worst);
             assertEquals(gradMode, JniUtils.isGradMode(), "the caller's grad mode is left as it was");
         }
     }
