@@ -12,6 +12,10 @@ import ai.djl.ndarray.NDArray;
  * (implementations detach with {@code stopGradient} or build it from data), so a weight that
  * depends on {@code l_i} changes the gradient's scale, not its target. Implementations use tensor
  * operands only (never an {@code NDArray} op with a Java {@code Number}).
+ *
+ * <p>{@code w_i} depends on sample {@code i}'s loss and time only (and, for a {@link
+ * StatefulWeight}, on its state), never on the other samples of the batch: training in lanes
+ * ({@code GradientLanes}) evaluates a stateless weight on each lane's samples apart.
  */
 public interface LossWeight {
 

@@ -9,7 +9,8 @@ import ai.djl.ndarray.NDArray;
  *
  * <p>Implementations are on the gradient path: they use tensor operands only (never an {@code
  * NDArray} op with a Java {@code Number}), and their results attach to the manager of {@code
- * error}.
+ * error}. {@code l_i} depends on sample {@code i}'s error only: training in lanes evaluates the
+ * loss on each lane's samples apart.
  */
 public interface VelocityLoss {
 

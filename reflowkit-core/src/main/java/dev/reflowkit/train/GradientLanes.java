@@ -166,12 +166,7 @@ public final class GradientLanes implements AutoCloseable {
                 long end = n * (k + 1) / lanes;
                 NDManager m = parent.newSubManager();
                 managers.add(m);
-                NDList part = new NDList();
-                for (NDArray x : input) {
-                    NDArray slice = x.get(new NDIndex().addSliceDim(first, end));
-                    slice.attach(m);
-                    part.add(slice);
-                }
+                NDList part = rows(input, first, end, m);
                 ParameterStore laneStore = new ParameterStore(m, false);
                 forwards.add(() -> Engines.withGradients(() -> {
                     // The lane's own scope: results of operations whose first operand is a
@@ -239,7 +234,6 @@ public final class GradientLanes implements AutoCloseable {
         long n = input.head().getShape().get(0);
         NDManager parent = input.head().getManager();
         List<NDManager> managers = new ArrayList<>();
-        List<NDArray[]> parts = List.of();
         try {
             List<Callable<NDArray[]>> tasks = new ArrayList<>();
             NDArray time = t.getShape().dimension() == 0 ? t.broadcast(new Shape(n)) : t;
@@ -248,39 +242,27 @@ public final class GradientLanes implements AutoCloseable {
                 long end = n * (k + 1) / lanes;
                 NDManager m = parent.newSubManager();
                 managers.add(m);
-                NDIndex rows = new NDIndex().addSliceDim(first, end);
-                NDList part = new NDList();
-                for (NDArray x : input) {
-                    NDArray slice = x.get(rows);
-                    slice.attach(m);
-                    part.add(slice);
-                }
-                NDArray partTarget = target.get(rows);
-                partTarget.attach(m);
-                NDArray partTime = time.get(rows);
-                partTime.attach(m);
+                NDList part = rows(input, first, end, m);
+                NDList partLoss = rows(new NDList(target, time), first, end, m); // target, t
                 NDArray seed = m.full(new Shape(), (float) ((end - first) / (double) n));
                 ParameterStore laneStore = new ParameterStore(m, false);
                 tasks.add(() -> {
-                    PtNDArray objective;
-                    NDArray[] kept;
                     try (NDScope scope = new NDScope()) {
                         LossValue value = Engines.withGradients(() -> loss.evaluate(
                                 HostDropout.withStream(dropoutSeed, first,
                                         () -> model.forward(laneStore, part, true).singletonOrThrow()),
-                                partTarget, partTime));
-                        objective = (PtNDArray) value.objective();
-                        JniUtils.backward(objective, (PtNDArray) seed, false, false);
-                        kept = new NDArray[] {value.perSample().stopGradient(), value.weights().stopGradient()};
+                                partLoss.get(0), partLoss.get(1)));
+                        JniUtils.backward((PtNDArray) value.objective(), (PtNDArray) seed, false, false);
+                        NDArray[] kept = {value.perSample().stopGradient(), value.weights().stopGradient()};
                         for (NDArray a : kept) {
                             NDScope.unregister(a);
                             a.attach(m);
                         }
+                        return kept;
                     }
-                    return kept;
                 });
             }
-            parts = runAll(tasks);
+            List<NDArray[]> parts = runAll(tasks);
             NDList perSample = new NDList();
             NDList weights = new NDList();
             for (NDArray[] p : parts) {
@@ -298,6 +280,18 @@ public final class GradientLanes implements AutoCloseable {
                 m.close();
             }
         }
+    }
+
+    /** Rows {@code [first, end)} of each array, attached to {@code m}. */
+    private static NDList rows(NDList arrays, long first, long end, NDManager m) {
+        NDIndex rows = new NDIndex().addSliceDim(first, end);
+        NDList part = new NDList();
+        for (NDArray x : arrays) {
+            NDArray slice = x.get(rows);
+            slice.attach(m);
+            part.add(slice);
+        }
+        return part;
     }
 
     @Override
