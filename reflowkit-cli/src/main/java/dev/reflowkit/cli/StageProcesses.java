@@ -6,18 +6,31 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Starts a pipeline's stages as child JVMs: {@code reflow ARGS --stage NAME} (ARGS: the pipeline's
  * own command line) on this JVM's java, options and class path, with the stage's share of the
  * engine threads ({@code -Dai.djl.pytorch.num_threads}) and this process's environment.
+ *
+ * <p>A background stage (the evaluation's floor beside the teacher) starts at the lowest CPU
+ * priority the system gives: under {@code chrt --idle 0} (Linux's {@code SCHED_IDLE}: it runs only
+ * where a core would otherwise idle, and a stage that wakes up takes the core back at once), else
+ * under {@code nice -n 19}, else as any other. Beside the two-lane teacher, whose lanes leave about a
+ * sixth of each core unused while they wait for each other, the floor then runs on that unused time
+ * instead of slowing the teacher (docs/PERFORMANCE.md). Both commands replace themselves with the
+ * JVM, so the returned process is the stage's own.
  */
 final class StageProcesses implements StageLauncher {
 
     private static final String THREADS = "-Dai.djl.pytorch.num_threads=";
     private static final long PARENT_POLL_MS = 1000;
 
+    private static final List<List<String>> LOW_PRIORITY = List.of(
+            List.of("chrt", "--idle", "0"), List.of("nice", "-n", "19"));
+
     private final List<String> args;
+    private List<String> lowPriority; // the prefix of a background stage's command, found on first use
 
     /**
      * A launcher for the pipeline of a command line.
@@ -30,8 +43,8 @@ final class StageProcesses implements StageLauncher {
 
     /** {@inheritDoc} */
     @Override
-    public Process start(String stage, int threads) throws IOException {
-        List<String> cmd = new ArrayList<>();
+    public Process start(String stage, int threads, boolean background) throws IOException {
+        List<String> cmd = new ArrayList<>(background ? backgroundPrefix() : List.of());
         cmd.add(ProcessHandle.current().info().command()
                 .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
         for (String a : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
@@ -47,6 +60,49 @@ final class StageProcesses implements StageLauncher {
         cmd.add("--stage");
         cmd.add(stage);
         return new ProcessBuilder(cmd).redirectErrorStream(true).start();
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public String backgroundPriority() {
+        List<String> prefix = backgroundPrefix();
+        if (prefix.isEmpty()) {
+            return "";
+        }
+        return prefix.get(0).equals("chrt") ? "at idle CPU priority (SCHED_IDLE)" : "at the lowest CPU priority (nice 19)";
+    }
+
+    /** The first of {@link #LOW_PRIORITY} that runs a command here ({@code true}), or none. */
+    synchronized List<String> backgroundPrefix() {
+        if (lowPriority == null) {
+            lowPriority = List.of();
+            for (List<String> prefix : LOW_PRIORITY) {
+                if (runs(prefix)) {
+                    lowPriority = prefix;
+                    break;
+                }
+            }
+        }
+        return lowPriority;
+    }
+
+    private static boolean runs(List<String> prefix) {
+        List<String> cmd = new ArrayList<>(prefix);
+        cmd.add("true");
+        try {
+            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (!p.waitFor(10, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return false;
+            }
+            return p.exitValue() == 0;
+        } catch (IOException e) {
+            return false; // not installed
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     /**

@@ -537,7 +537,9 @@ public final class ReflowConfig {
                         + " threads (two one-thread trainings did 1.5-1.7x the work of one on both cores,"
                         + " docs/PERFORMANCE.md), 1 otherwise (a GPU, one thread, or a 2-D MLP, whose stages take less"
                         + " than a process start). The evaluation's floor, which needs only the data, runs beside them"
-                        + " on one more thread (beside the teacher); a stage left alone samples on all threads. 1 runs"
+                        + " on one more thread (beside the teacher) at the lowest CPU priority (SCHED_IDLE through chrt"
+                        + " where it runs, else nice 19), on the time the teacher's lanes leave unused; a stage left"
+                        + " alone samples on all threads. 1 runs"
                         + " the stages one after another in the pipeline's own process. Results do not depend on it"
                         + " beyond rounding (a training's lanes follow its threads; sampling gives the same bits on any"
                         + " thread count).")

@@ -20,8 +20,21 @@ public interface StageLauncher {
      *
      * @param stage the stage's name, as {@link Pipeline#stages} gives it
      * @param threads the intra-op threads the child's engine should run
+     * @param background whether the stage runs beside the others ({@link Pipeline.Stage#beside}): it
+     *     should take only CPU time that the other stages leave unused, so the launcher gives it
+     *     the lowest CPU priority it can
      * @return the started process
      * @throws IOException if the process cannot be started
      */
-    Process start(String stage, int threads) throws IOException;
+    Process start(String stage, int threads, boolean background) throws IOException;
+
+    /**
+     * How this launcher runs a background stage, for the schedule's note.
+     *
+     * @return e.g. {@code "at idle CPU priority (SCHED_IDLE)"}, or {@code ""} when a background stage
+     *     runs as any other
+     */
+    default String backgroundPriority() {
+        return "";
+    }
 }

@@ -29,9 +29,11 @@ import java.util.concurrent.LinkedBlockingQueue;
  * second core unused, two processes do not share that overhead.
  *
  * <p>A stage marked {@link Pipeline.Stage#beside beside} starts once what it needs has finished,
- * on one thread, outside the count of {@code jobs}, and the others' shares ignore it: the
- * evaluation's floor ran beside the two-lane teacher as fast as alone and cost the teacher about a
- * third of its speed for that minute (docs/PERFORMANCE.md).
+ * on one thread, outside the count of {@code jobs}, and the others' shares ignore it; the launcher
+ * starts it in the background, at the lowest CPU priority it can give. The evaluation's floor at
+ * normal priority cost the two-lane teacher about a third of its speed for the minute it ran; at
+ * idle priority it runs on the time the teacher's lanes leave unused while they wait for each other,
+ * three times as long, and the teacher keeps its speed (docs/PERFORMANCE.md).
  *
  * <p>When one stage runs and nothing else can start before it ends, it is asked (a line
  * {@code threads N} on its standard input, {@link Pipeline#followScheduleRequests}) to sample on
@@ -117,8 +119,10 @@ final class StageSchedule {
                             out.println("== " + s.name() + ": could not start a child process: " + e.getMessage());
                             break;
                         }
+                        String priority = s.beside() ? launcher.backgroundPriority() : "";
                         out.println("== " + s.name() + ": started in a child process with " + share + " engine thread"
-                                + (share == 1 ? "" : "s") + (s.beside() ? ", beside the others" : ""));
+                                + (share == 1 ? "" : "s") + (s.beside() ? ", beside the others" : "")
+                                + (priority.isEmpty() ? "" : " " + priority));
                         running.put(s.name(), p);
                         shares.put(s.name(), share);
                         if (s.beside()) {
@@ -217,7 +221,7 @@ final class StageSchedule {
     /** Starts a stage's child and a thread that relays its output, then reports its end. */
     private Process start(Pipeline.Stage stage, int share, BlockingQueue<Finished> finished) throws IOException {
         long t0 = System.nanoTime();
-        Process p = launcher.start(stage.name(), share);
+        Process p = launcher.start(stage.name(), share, stage.beside());
         String prefix = "[" + stage.name() + "] ";
         Thread relay = new Thread(() -> {
             try (BufferedReader r = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {

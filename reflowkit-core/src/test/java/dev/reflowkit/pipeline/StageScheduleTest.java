@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -33,11 +34,15 @@ class StageScheduleTest {
 
     /** Records, per stage, the threads it was started with; each stage appends "start"/"end" to a log. */
     private final Map<String, Integer> threads = new ConcurrentHashMap<>();
+    private final Set<String> background = ConcurrentHashMap.newKeySet();
     private final List<String> events = Collections.synchronizedList(new ArrayList<>());
 
     private StageLauncher shell(Map<String, String> scripts) {
-        return (stage, n) -> {
+        return (stage, n, low) -> {
             threads.put(stage, n);
+            if (low) {
+                background.add(stage);
+            }
             events.add("start " + stage);
             return new ProcessBuilder("sh", "-c", scripts.get(stage)).redirectErrorStream(true).start();
         };
@@ -96,6 +101,7 @@ class StageScheduleTest {
         assertEquals(1, threads.get("f"));
         assertEquals(1, threads.get("b"));
         assertEquals(1, threads.get("c"));
+        assertEquals(Set.of("f"), background, "only the stage beside starts in the background");
         assertTrue(log.contains("== f: started in a child process with 1 engine thread, beside the others"), log);
         int aEnds = log.indexOf("== a: finished");
         assertTrue(log.indexOf("== f: started") < aEnds, "f starts beside a:\n" + log);
@@ -159,11 +165,11 @@ class StageScheduleTest {
     @Test
     void aStageThatCannotStartFailsThePipelineAfterTheRunningOnesFinish() throws IOException {
         StageLauncher shell = shell(Map.of("slow", "sleep 0.3; echo kept"));
-        StageLauncher launcher = (stage, n) -> {
+        StageLauncher launcher = (stage, n, low) -> {
             if (stage.equals("broken")) {
                 throw new IOException("no java here");
             }
-            return shell.start(stage, n);
+            return shell.start(stage, n, low);
         };
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         PrintStream out = new PrintStream(bytes, true, StandardCharsets.UTF_8);
