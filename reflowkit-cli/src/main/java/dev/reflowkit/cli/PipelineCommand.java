@@ -40,6 +40,7 @@ final class PipelineCommand extends ConfigJobCommand {
             Pipeline.runStage(c, dir, args, stage, System.out);
             return;
         }
-        Pipeline.run(c, dir, args, System.out, new StageProcesses(args));
+        Pipeline.run(c, dir, args, System.out,
+                new StageProcesses(args, c.getString("pipeline.beside_priority").equals("idle")));
     }
 }

@@ -13,8 +13,8 @@ import java.util.concurrent.TimeUnit;
  * own command line) on this JVM's java, options and class path, with the stage's share of the
  * engine threads ({@code -Dai.djl.pytorch.num_threads}) and this process's environment.
  *
- * <p>A background stage (the evaluation's floor beside the teacher) starts at the lowest CPU
- * priority the system gives: under {@code chrt --idle 0} (Linux's {@code SCHED_IDLE}: it runs only
+ * <p>A background stage (the evaluation's floor beside the teacher) starts, unless {@code
+ * pipeline.beside_priority} is {@code normal}, at the lowest CPU priority the system gives: under {@code chrt --idle 0} (Linux's {@code SCHED_IDLE}: it runs only
  * where a core would otherwise idle, and a stage that wakes up takes the core back at once), else
  * under {@code nice -n 19}, else as any other. Beside the two-lane teacher, whose lanes leave about a
  * sixth of each core unused while they wait for each other, the floor then runs on that unused time
@@ -30,15 +30,19 @@ final class StageProcesses implements StageLauncher {
             List.of("chrt", "--idle", "0"), List.of("nice", "-n", "19"));
 
     private final List<String> args;
+    private final boolean lowerBackground;
     private List<String> lowPriority; // the prefix of a background stage's command, found on first use
 
     /**
      * A launcher for the pipeline of a command line.
      *
      * @param args the command line after {@code reflow}, {@code pipeline} first
+     * @param lowerBackground whether background stages start at the lowest CPU priority
+     *     ({@code pipeline.beside_priority = idle})
      */
-    StageProcesses(List<String> args) {
+    StageProcesses(List<String> args, boolean lowerBackground) {
         this.args = List.copyOf(args);
+        this.lowerBackground = lowerBackground;
     }
 
     /** {@inheritDoc} */
@@ -72,11 +76,14 @@ final class StageProcesses implements StageLauncher {
         return prefix.get(0).equals("chrt") ? "at idle CPU priority (SCHED_IDLE)" : "at the lowest CPU priority (nice 19)";
     }
 
-    /** The first of {@link #LOW_PRIORITY} that runs a command here ({@code true}), or none. */
+    /**
+     * The first of {@link #LOW_PRIORITY} that runs a command here ({@code true}), or none (also when
+     * background stages keep normal priority).
+     */
     synchronized List<String> backgroundPrefix() {
         if (lowPriority == null) {
             lowPriority = List.of();
-            for (List<String> prefix : LOW_PRIORITY) {
+            for (List<String> prefix : lowerBackground ? LOW_PRIORITY : List.<List<String>>of()) {
                 if (runs(prefix)) {
                     lowPriority = prefix;
                     break;

@@ -43,7 +43,7 @@ class PipelineJobsTest {
         assertTrue(two.out().contains("== reflow/baseline: started in a child process with "
                 + Math.max(1, threads / 2) + " engine thread"), two.out());
         assertTrue(two.out().contains("== evaluation/floor: started in a child process with 1 engine thread, beside"
-                + " the others" + background(new StageProcesses(List.of()).backgroundPriority())), two.out());
+                + " the others" + background(new StageProcesses(List.of(), true).backgroundPriority())), two.out());
         assertTrue(two.out().indexOf("== evaluation/floor: started") < two.out().indexOf("== teacher: finished"),
                 "the floor needs only the data: it runs beside the teacher\n" + two.out());
         if (threads > 1) {

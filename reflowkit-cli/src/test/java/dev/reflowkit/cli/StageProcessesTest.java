@@ -25,7 +25,7 @@ class StageProcessesTest {
 
     @Test
     void aBackgroundStageRunsAtIdlePriorityWhereLinuxGivesIt() throws Exception {
-        StageProcesses launcher = new StageProcesses(List.of("pipeline"));
+        StageProcesses launcher = new StageProcesses(List.of("pipeline"), true);
         List<String> prefix = launcher.backgroundPrefix();
         if (!Files.isReadable(Path.of("/proc/self/stat"))) {
             return; // not Linux: no policy to read; the prefix is nice or nothing
@@ -37,5 +37,12 @@ class StageProcessesTest {
             assertEquals(5, policy(prefix), "SCHED_IDLE");
         }
         assertEquals(0, policy(List.of()), "SCHED_OTHER for the others");
+    }
+
+    @Test
+    void backgroundStagesKeepNormalPriorityWhenAskedTo() {
+        StageProcesses launcher = new StageProcesses(List.of("pipeline"), false);
+        assertEquals(List.of(), launcher.backgroundPrefix());
+        assertEquals("", launcher.backgroundPriority());
     }
 }

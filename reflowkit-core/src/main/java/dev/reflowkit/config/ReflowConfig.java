@@ -537,12 +537,20 @@ public final class ReflowConfig {
                         + " threads (two one-thread trainings did 1.5-1.7x the work of one on both cores,"
                         + " docs/PERFORMANCE.md), 1 otherwise (a GPU, one thread, or a 2-D MLP, whose stages take less"
                         + " than a process start). The evaluation's floor, which needs only the data, runs beside them"
-                        + " on one more thread (beside the teacher) at the lowest CPU priority (SCHED_IDLE through chrt"
-                        + " where it runs, else nice 19), on the time the teacher's lanes leave unused; a stage left"
-                        + " alone samples on all threads. 1 runs"
+                        + " on one more thread (beside the teacher; pipeline.beside_priority); a stage left alone"
+                        + " samples on all threads. 1 runs"
                         + " the stages one after another in the pipeline's own process. Results do not depend on it"
                         + " beyond rounding (a training's lanes follow its threads; sampling gives the same bits on any"
                         + " thread count).")
+                .build());
+        b.add(Option.ofChoice("pipeline.beside_priority", "idle", "idle", "normal")
+                .setDescription("The CPU priority of a stage that runs beside the others (the evaluation's floor"
+                        + " beside the teacher) when stages run side by side. idle: the lowest the system gives"
+                        + " (SCHED_IDLE through chrt where it runs, else nice 19), so it runs on the time the others"
+                        + " leave unused (the two-lane teacher's lanes wait for each other for about a sixth of each"
+                        + " core) and slows them little; a stage that needs it waits for it. On 2 cores the teacher"
+                        + " then reached step 1 000 26-41 s earlier (docs/PERFORMANCE.md). normal: it shares the"
+                        + " cores with the others equally.")
                 .build());
         b.add(Option.ofStringList("pipeline.reflow_set", List.of("train.steps=5000"))
                 .optRule(l -> l.stream().allMatch(o -> o.contains("=")), "key=value entries")

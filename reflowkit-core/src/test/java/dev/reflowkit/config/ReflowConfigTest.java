@@ -119,6 +119,7 @@ class ReflowConfigTest {
         {"pipeline.models", "list<string>", "[baseline, simple-reflow]"},
         {"pipeline.teacher", "string", ""},
         {"pipeline.jobs", "int", "0"},
+        {"pipeline.beside_priority", "choice", "idle"},
         {"pipeline.reflow_set", "list<string>", "[train.steps=5000]"},
         {"ablate.seeds", "list<int>", "[0, 1, 2]"},
         {"ablate.rows", "choice", "both"},
