@@ -40,7 +40,6 @@ final class PipelineCommand extends ConfigJobCommand {
             Pipeline.runStage(c, dir, args, stage, System.out);
             return;
         }
-        Pipeline.run(c, dir, args, System.out,
-                new StageProcesses(args, c.getString("pipeline.beside_priority").equals("idle")));
+        Pipeline.run(c, dir, args, System.out, StageProcesses.of(args, c));
     }
 }

@@ -1,5 +1,6 @@
 package dev.reflowkit.cli;
 
+import dev.reflowkit.config.Config;
 import dev.reflowkit.pipeline.StageLauncher;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -14,9 +15,10 @@ import java.util.concurrent.TimeUnit;
  * engine threads ({@code -Dai.djl.pytorch.num_threads}) and this process's environment.
  *
  * <p>A background stage (the evaluation's floor beside the teacher) starts, unless {@code
- * pipeline.beside_priority} is {@code normal}, at the lowest CPU priority the system gives: under {@code chrt --idle 0} (Linux's {@code SCHED_IDLE}: it runs only
- * where a core would otherwise idle, and a stage that wakes up takes the core back at once), else
- * under {@code nice -n 19}, else as any other. Beside the two-lane teacher, whose lanes leave about a
+ * pipeline.beside_priority} is {@code normal}, at the lowest CPU priority the system gives: under
+ * {@code chrt --idle 0} (Linux's {@code SCHED_IDLE}: it runs only where a core would otherwise
+ * idle, and a stage that wakes up takes the core back at once), else under {@code nice -n 19}, else
+ * as any other. Beside the two-lane teacher, whose lanes leave about a
  * sixth of each core unused while they wait for each other, the floor then runs on that unused time
  * instead of slowing the teacher (docs/PERFORMANCE.md). Both commands replace themselves with the
  * JVM, so the returned process is the stage's own.
@@ -26,12 +28,17 @@ final class StageProcesses implements StageLauncher {
     private static final String THREADS = "-Dai.djl.pytorch.num_threads=";
     private static final long PARENT_POLL_MS = 1000;
 
-    private static final List<List<String>> LOW_PRIORITY = List.of(
-            List.of("chrt", "--idle", "0"), List.of("nice", "-n", "19"));
+    /** A way to start a command at low CPU priority: the prefix of its command line, and a note for the log. */
+    private record Priority(List<String> prefix, String note) {}
+
+    private static final Priority NORMAL = new Priority(List.of(), "");
+    private static final List<Priority> LOW_PRIORITY = List.of(
+            new Priority(List.of("chrt", "--idle", "0"), "at idle CPU priority (SCHED_IDLE)"),
+            new Priority(List.of("nice", "-n", "19"), "at the lowest CPU priority (nice 19)"));
 
     private final List<String> args;
     private final boolean lowerBackground;
-    private List<String> lowPriority; // the prefix of a background stage's command, found on first use
+    private Priority chosen; // a background stage's priority, found on first use
 
     /**
      * A launcher for the pipeline of a command line.
@@ -43,6 +50,17 @@ final class StageProcesses implements StageLauncher {
     StageProcesses(List<String> args, boolean lowerBackground) {
         this.args = List.copyOf(args);
         this.lowerBackground = lowerBackground;
+    }
+
+    /**
+     * The launcher for a pipeline's command line and configuration.
+     *
+     * @param args the command line after {@code reflow}, {@code pipeline} first
+     * @param config the pipeline's configuration ({@code pipeline.beside_priority})
+     * @return the launcher
+     */
+    static StageProcesses of(List<String> args, Config config) {
+        return new StageProcesses(args, config.getString("pipeline.beside_priority").equals("idle"));
     }
 
     /** {@inheritDoc} */
@@ -69,28 +87,22 @@ final class StageProcesses implements StageLauncher {
     /** {@inheritDoc} */
     @Override
     public String backgroundPriority() {
-        List<String> prefix = backgroundPrefix();
-        if (prefix.isEmpty()) {
-            return "";
-        }
-        return prefix.get(0).equals("chrt") ? "at idle CPU priority (SCHED_IDLE)" : "at the lowest CPU priority (nice 19)";
+        return background().note();
     }
 
-    /**
-     * The first of {@link #LOW_PRIORITY} that runs a command here ({@code true}), or none (also when
-     * background stages keep normal priority).
-     */
-    synchronized List<String> backgroundPrefix() {
-        if (lowPriority == null) {
-            lowPriority = List.of();
-            for (List<String> prefix : lowerBackground ? LOW_PRIORITY : List.<List<String>>of()) {
-                if (runs(prefix)) {
-                    lowPriority = prefix;
-                    break;
-                }
-            }
+    /** The prefix of a background stage's command line: none when it keeps normal priority. */
+    List<String> backgroundPrefix() {
+        return background().prefix();
+    }
+
+    /** The first of {@link #LOW_PRIORITY} that runs a command here ({@code true}), else normal. */
+    private synchronized Priority background() {
+        if (chosen == null) {
+            chosen = lowerBackground
+                    ? LOW_PRIORITY.stream().filter(p -> runs(p.prefix())).findFirst().orElse(NORMAL)
+                    : NORMAL;
         }
-        return lowPriority;
+        return chosen;
     }
 
     private static boolean runs(List<String> prefix) {

@@ -2,6 +2,9 @@ package dev.reflowkit.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import dev.reflowkit.config.Config;
+import dev.reflowkit.config.ConfigLoader;
+import dev.reflowkit.config.ReflowConfig;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -41,8 +44,12 @@ class StageProcessesTest {
 
     @Test
     void backgroundStagesKeepNormalPriorityWhenAskedTo() {
-        StageProcesses launcher = new StageProcesses(List.of("pipeline"), false);
+        Config normal = ConfigLoader.load(ReflowConfig.schema(), null, List.of("pipeline.beside_priority=normal"));
+        StageProcesses launcher = StageProcesses.of(List.of("pipeline"), normal);
         assertEquals(List.of(), launcher.backgroundPrefix());
         assertEquals("", launcher.backgroundPriority());
+        Config idle = ReflowConfig.schema().defaults();
+        assertEquals(new StageProcesses(List.of("pipeline"), true).backgroundPrefix(),
+                StageProcesses.of(List.of("pipeline"), idle).backgroundPrefix(), "idle by default");
     }
 }
