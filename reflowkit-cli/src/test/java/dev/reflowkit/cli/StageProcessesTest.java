@@ -1,6 +1,7 @@
 package dev.reflowkit.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.reflowkit.config.Config;
 import dev.reflowkit.config.ConfigLoader;
@@ -30,9 +31,7 @@ class StageProcessesTest {
     void aBackgroundStageRunsAtIdlePriorityWhereLinuxGivesIt() throws Exception {
         StageProcesses launcher = new StageProcesses(List.of("pipeline"), true);
         List<String> prefix = launcher.backgroundPrefix();
-        if (!Files.isReadable(Path.of("/proc/self/stat"))) {
-            return; // not Linux: no policy to read; the prefix is nice or nothing
-        }
+        assumeTrue(Files.isReadable(Path.of("/proc/self/stat")), "not Linux: no scheduling policy to read");
         boolean chrt = new ProcessBuilder("sh", "-c", "command -v chrt").start().waitFor() == 0;
         assertEquals(chrt, prefix.equals(List.of("chrt", "--idle", "0")), prefix::toString);
         if (chrt) {
